@@ -1,0 +1,26 @@
+# The two set-up commands of README.md. Each creates the virtual environment it needs by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= reciprocity.db
+
+.PHONY: demo test lint install
+
+$(BIN)/reciprocity: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(BIN)/reciprocity
+
+install: $(BIN)/reciprocity
+
+# Main job on the bundled samples: check every notice in data/tenders/.
+demo: install
+	$(BIN)/reciprocity check data/tenders/
+
+# The whole test suite (reads ../shared/corpus when it is there, skips those tests when it is not).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .

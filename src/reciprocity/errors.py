@@ -1,0 +1,58 @@
+"""One error hierarchy for the whole library: the CLI and the web app each render it in one place."""
+
+from __future__ import annotations
+
+
+class ReciprocityError(Exception):
+    """Root of every error the library raises on purpose. `code` is a stable machine-readable name."""
+
+    code = "error"
+
+
+class NoticeParseError(ReciprocityError):
+    """A notice could not be read: names the file (or upload) and, where known, the line."""
+
+    code = "parse-error"
+
+    def __init__(self, source: str | None, reason: str, line: int | None = None) -> None:
+        self.source = source or "<input>"
+        self.reason = reason
+        self.line = line
+        where = f"{self.source}:{line}" if line else self.source
+        super().__init__(f"{where}: {reason}")
+
+
+class UnknownFormatError(NoticeParseError):
+    """The content is none of the formats we read (eForms, TED XML, DECP)."""
+
+    code = "unknown-format"
+
+
+class UnsafeXMLError(NoticeParseError):
+    """The XML declares a DTD or entities: refused, never expanded or fetched."""
+
+    code = "unsafe-xml"
+
+
+class NoticeTooLargeError(NoticeParseError):
+    """The notice is larger than the configured cap."""
+
+    code = "too-large"
+
+
+class RuleDataError(ReciprocityError):
+    """A rule data file is invalid: names the file and the key."""
+
+    code = "rule-data"
+
+
+class ConfigError(ReciprocityError):
+    """A setting or argument is invalid."""
+
+    code = "config"
+
+
+class NotFoundError(ReciprocityError):
+    """A tender, winner or other record does not exist."""
+
+    code = "not-found"

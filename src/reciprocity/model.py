@@ -1,0 +1,524 @@
+"""The one shape every parser returns: plain dataclasses, and `to_dict()` giving the JSON contract.
+
+The JSON contract (design.md) is stable: fields may be added, never renamed or removed.
+Values the notice does not give are `None` (JSON `null`), never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+KINDS = ("planning", "competition", "dir-awa-pre", "result", "cont-modif", "change", "completion", "other")
+SIZES = ("micro", "small", "medium", "sme", "large")
+
+
+@dataclass
+class Money:
+    """An amount with its ISO 4217 currency; amounts stay `Decimal` end to end."""
+
+    amount: Decimal
+    currency: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"amount": _decimal_str(self.amount), "currency": self.currency}
+
+
+@dataclass
+class Organisation:
+    """A buyer, winner or tenderer. `country` is ISO 3166-1 alpha-2 (eForms alpha-3 is mapped on input)."""
+
+    name: str | None = None
+    country: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    nuts: str | None = None
+    identifiers: list[str] = field(default_factory=list)
+    # e.g. "SIRET", "TVA", "HORS-UE" (DECP typeIdentifiant), parallel to `identifiers` where known
+    identifier_types: list[str | None] = field(default_factory=list)
+    legal_type: str | None = None  # BT-11 buyer legal type / TED CA_TYPE
+    activity: str | None = None  # BT-10 / BT-610 main activity, TED CA_ACTIVITY / CE_ACTIVITY
+    size: str | None = None  # BT-165: micro | small | medium | sme | large
+    owner_nationalities: list[str] = field(default_factory=list)  # BT-706, alpha-2
+    listed_on_regulated_market: bool | None = None  # BT-746
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "country": self.country,
+            "legal_type": self.legal_type,
+            "identifiers": list(self.identifiers),
+            "identifier_types": list(self.identifier_types),
+            "activity": self.activity,
+            "city": self.city,
+            "postcode": self.postcode,
+            "nuts": self.nuts,
+            "size": self.size,
+            "owner_nationalities": list(self.owner_nationalities),
+            "listed_on_regulated_market": self.listed_on_regulated_market,
+        }
+
+
+@dataclass
+class SelectionCriterion:
+    """A selection criterion (BT-747/BT-809 code, BT-750 text, or TED LEFTI text)."""
+
+    type: str | None = None  # e.g. "ef-stand", "slc-stand-to-gen", "economic-financial" (TED)
+    description: str | None = None
+    min_turnover: Money | None = None  # structured threshold where the notice gives one (BT-752)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "description": self.description,
+            "min_turnover": _opt(self.min_turnover),
+        }
+
+
+@dataclass
+class AwardCriterion:
+    """An award criterion (BT-539 type, BT-734 name, BT-541 weight)."""
+
+    type: str | None = None  # price | cost | quality
+    name: str | None = None
+    weight: Decimal | None = None
+    description: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "weight": None if self.weight is None else _decimal_str(self.weight),
+            "description": self.description,
+        }
+
+
+@dataclass
+class Lot:
+    """A lot as the notice describes it; a procedure without lots has exactly one."""
+
+    id: str
+    title: str | None = None
+    description: str | None = None
+    cpv_main: str | None = None
+    cpv_additional: list[str] = field(default_factory=list)
+    estimated_value: Money | None = None
+    duration: str | None = None  # as given, e.g. "12 MONTH", "P36M"
+    selection_criteria: list[SelectionCriterion] = field(default_factory=list)
+    award_criteria: list[AwardCriterion] = field(default_factory=list)
+    sme_suitable: bool | None = None  # BT-726
+    reserved: str | None = None  # BT-71: none | res-ws | res-pub-ser
+    subcontracting_obligation: str | None = None  # BT-65
+    eu_funds: bool | None = None  # BT-60
+    guarantee_required: bool | None = None  # BT-751
+    variants: bool | None = None  # BT-63
+    tender_deadline: date | None = None  # BT-131
+    request_deadline: date | None = None  # BT-1311
+    electronic_submission: str | None = None  # BT-17: required | allowed | not-allowed
+    gpa_covered: bool | None = None  # BT-115
+    framework: str | None = None  # BT-765: none | fa-wo-rc | fa-w-rc | fa-mix
+    place_of_performance: list[str] = field(default_factory=list)  # country codes / NUTS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "cpv_main": self.cpv_main,
+            "cpv_additional": list(self.cpv_additional),
+            "estimated_value": _opt(self.estimated_value),
+            "duration": self.duration,
+            "selection_criteria": [c.to_dict() for c in self.selection_criteria],
+            "award_criteria": [c.to_dict() for c in self.award_criteria],
+            "sme_suitable": self.sme_suitable,
+            "reserved": self.reserved,
+            "subcontracting_obligation": self.subcontracting_obligation,
+            "eu_funds": self.eu_funds,
+            "guarantee_required": self.guarantee_required,
+            "variants": self.variants,
+            "tender_deadline": _iso(self.tender_deadline),
+            "request_deadline": _iso(self.request_deadline),
+            "electronic_submission": self.electronic_submission,
+            "gpa_covered": self.gpa_covered,
+            "framework": self.framework,
+            "place_of_performance": list(self.place_of_performance),
+        }
+
+
+@dataclass
+class Procedure:
+    """Procedure-level facts (BT-105, BT-23, BT-262, BT-27…)."""
+
+    type: str | None = None  # open | restricted | neg-w-call | neg-wo-call | comp-dial | innovation | …
+    accelerated: bool | None = None  # BT-106
+    contract_nature: str | None = None  # works | supplies | services
+    title: str | None = None
+    description: str | None = None
+    cpv_main: str | None = None  # 8 digits, no check digit
+    cpv_additional: list[str] = field(default_factory=list)
+    estimated_value: Money | None = None
+    legal_basis: str | None = None  # BT-01, e.g. "32014L0024"
+    framework: bool | None = None
+    dps: bool | None = None
+    gpa_covered: bool | None = None  # BT-115 (any lot), TED CONTRACT_COVERED_GPA
+    tender_deadline: date | None = None  # earliest lot deadline
+    request_deadline: date | None = None
+    electronic_submission: bool | None = None
+    place_of_performance: list[str] = field(default_factory=list)
+    max_lots_per_tenderer: int | None = None  # BT-31
+    max_lots_awarded: int | None = None  # BT-33
+    all_lots_required: bool | None = None  # TED LOT_ALL; eForms BT-31 = number of lots
+    additional_info: str | None = None  # BT-300 / TED INFO_ADD: searched for origin clauses
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "accelerated": self.accelerated,
+            "contract_nature": self.contract_nature,
+            "title": self.title,
+            "description": self.description,
+            "cpv_main": self.cpv_main,
+            "cpv_additional": list(self.cpv_additional),
+            "estimated_value": _opt(self.estimated_value),
+            "legal_basis": self.legal_basis,
+            "framework": self.framework,
+            "dps": self.dps,
+            "gpa_covered": self.gpa_covered,
+            "tender_deadline": _iso(self.tender_deadline),
+            "request_deadline": _iso(self.request_deadline),
+            "electronic_submission": self.electronic_submission,
+            "place_of_performance": list(self.place_of_performance),
+            "max_lots_per_tenderer": self.max_lots_per_tenderer,
+            "max_lots_awarded": self.max_lots_awarded,
+            "all_lots_required": self.all_lots_required,
+            "additional_info": self.additional_info,
+        }
+
+
+@dataclass
+class Received:
+    """Submissions received (BT-759/BT-760; TED NB_TENDERS_RECEIVED*; DECP offresRecues)."""
+
+    total: int | None = None
+    sme: int | None = None
+    other_eea: int | None = None
+    non_eea: int | None = None
+    electronic: int | None = None
+    requests: int | None = None  # part-req
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.total, self.sme, self.other_eea, self.non_eea,
+                                       self.electronic, self.requests))
+
+    def to_dict(self) -> dict[str, int | None]:
+        return {
+            "total": self.total,
+            "sme": self.sme,
+            "other_eea": self.other_eea,
+            "non_eea": self.non_eea,
+            "electronic": self.electronic,
+            "requests": self.requests,
+        }
+
+
+@dataclass
+class Tender:
+    """A tender in a result (BT-720 value, BT-191 country of origin, BT-773 subcontracting)."""
+
+    id: str | None = None
+    value: Money | None = None
+    origin_countries: list[str] = field(default_factory=list)
+    subcontracting: bool | None = None
+    subcontracting_percent: Decimal | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "value": _opt(self.value),
+            "origin_countries": list(self.origin_countries),
+            "subcontracting": self.subcontracting,
+            "subcontracting_percent": None if self.subcontracting_percent is None
+            else _decimal_str(self.subcontracting_percent),
+        }
+
+
+@dataclass
+class LotResult:
+    """One award section (TED) or LotResult (eForms) or DECP contract."""
+
+    lot_id: str | None = None
+    status: str | None = None  # awarded | no-award | open (BT-142 selec-w | clos-nw | open-nw)
+    received: Received | None = None
+    winners: list[Organisation] = field(default_factory=list)
+    value: Money | None = None
+    tenders: list[Tender] = field(default_factory=list)
+    contract_date: date | None = None  # BT-145 / DATE_CONCLUSION_CONTRACT / dateNotification
+    contract_id: str | None = None
+    awarded_to_group: bool | None = None
+    advance_rate: Decimal | None = None  # DECP tauxAvance, share 0..1
+    origin_france_share: Decimal | None = None  # DECP origineFrance, share 0..1
+    origin_eu_share: Decimal | None = None  # DECP origineUE, share 0..1
+
+    def to_dict(self) -> dict[str, Any]:
+        received = self.received if self.received is not None and not self.received.is_empty() else None
+        return {
+            "lot_id": self.lot_id,
+            "status": self.status,
+            "received": _opt(received),
+            "winners": [
+                {"name": w.name, "country": w.country, "size": w.size, "identifiers": list(w.identifiers),
+                 "identifier_types": list(w.identifier_types),
+                 "owner_nationalities": list(w.owner_nationalities)}
+                for w in self.winners
+            ],
+            "value": _opt(self.value),
+            "tenders": [t.to_dict() for t in self.tenders],
+            "contract_date": _iso(self.contract_date),
+            "contract_id": self.contract_id,
+            "awarded_to_group": self.awarded_to_group,
+            "advance_rate": None if self.advance_rate is None else _decimal_str(self.advance_rate),
+            "origin_france_share": None if self.origin_france_share is None
+            else _decimal_str(self.origin_france_share),
+            "origin_eu_share": None if self.origin_eu_share is None else _decimal_str(self.origin_eu_share),
+        }
+
+
+@dataclass
+class Notice:
+    """One published (or draft) notice, or one DECP contract, in the shape every rule reads."""
+
+    id: str
+    source_format: str  # eforms | ted | decp | form
+    schema_version: str | None = None
+    form: str | None = None
+    kind: str = "other"
+    publication_number: str | None = None
+    notice_uuid: str | None = None
+    version: str | None = None
+    dispatch_date: date | None = None
+    publication_date: date | None = None
+    language: str | None = None
+    buyer: Organisation = field(default_factory=Organisation)
+    other_buyers: list[Organisation] = field(default_factory=list)
+    procedure: Procedure = field(default_factory=Procedure)
+    lots: list[Lot] = field(default_factory=list)
+    results: list[LotResult] = field(default_factory=list)
+    parse_warnings: list[str] = field(default_factory=list)
+    source: str | None = None  # file name (and archive member) it was read from
+
+    def warn(self, message: str) -> None:
+        """Record a value we could not read (never guess it)."""
+        if message not in self.parse_warnings:
+            self.parse_warnings.append(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        proc = self.procedure.to_dict()
+        return {
+            "id": self.id,
+            "source_format": self.source_format,
+            "schema_version": self.schema_version,
+            "form": self.form,
+            "kind": self.kind,
+            "publication_number": self.publication_number,
+            "notice_uuid": self.notice_uuid,
+            "version": self.version,
+            "dispatch_date": _iso(self.dispatch_date),
+            "publication_date": _iso(self.publication_date),
+            "language": self.language,
+            "buyer": self.buyer.to_dict(),
+            "other_buyers": [b.to_dict() for b in self.other_buyers],
+            "procedure": proc,
+            "lots": [lot.to_dict() for lot in self.lots],
+            "results": [r.to_dict() for r in self.results],
+            "parse_warnings": list(self.parse_warnings),
+            "source": self.source,
+        }
+
+
+def _decimal_str(value: Decimal) -> str:
+    """Plain decimal notation (never "1E+6"), trailing zeros kept as given."""
+    return format(value, "f")
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _opt(value: Any) -> Any:
+    return None if value is None else value.to_dict()
+
+
+def notice_from_dict(data: dict[str, Any]) -> Notice:
+    """Rebuild a `Notice` from its JSON contract (the inverse of `Notice.to_dict`)."""
+    proc = dict(data.get("procedure") or {})
+    return Notice(
+        id=data["id"],
+        source_format=data.get("source_format") or "json",
+        schema_version=data.get("schema_version"),
+        form=data.get("form"),
+        kind=data.get("kind") or "other",
+        publication_number=data.get("publication_number"),
+        notice_uuid=data.get("notice_uuid"),
+        version=data.get("version"),
+        dispatch_date=_date(data.get("dispatch_date")),
+        publication_date=_date(data.get("publication_date")),
+        language=data.get("language"),
+        buyer=_organisation(data.get("buyer") or {}),
+        other_buyers=[_organisation(b) for b in data.get("other_buyers") or []],
+        procedure=Procedure(
+            **{k: v for k, v in proc.items() if k in _PLAIN_PROCEDURE_FIELDS},
+            cpv_additional=list(proc.get("cpv_additional") or []),
+            estimated_value=_money(proc.get("estimated_value")),
+            tender_deadline=_date(proc.get("tender_deadline")),
+            request_deadline=_date(proc.get("request_deadline")),
+            place_of_performance=list(proc.get("place_of_performance") or []),
+        ),
+        lots=[_lot(lot) for lot in data.get("lots") or []],
+        results=[_result(r) for r in data.get("results") or []],
+        parse_warnings=list(data.get("parse_warnings") or []),
+        source=data.get("source"),
+    )
+
+
+_PLAIN_PROCEDURE_FIELDS = {
+    "type", "accelerated", "contract_nature", "title", "description", "cpv_main", "legal_basis", "framework",
+    "dps", "gpa_covered", "electronic_submission", "max_lots_per_tenderer", "max_lots_awarded",
+    "all_lots_required", "additional_info",
+}
+_PLAIN_LOT_FIELDS = {
+    "title", "description", "cpv_main", "duration", "sme_suitable", "reserved", "subcontracting_obligation",
+    "eu_funds", "guarantee_required", "variants", "electronic_submission", "gpa_covered", "framework",
+}
+_PLAIN_ORG_FIELDS = {"name", "country", "city", "postcode", "nuts", "legal_type", "activity", "size",
+                     "listed_on_regulated_market"}
+
+
+def _date(value: str | None) -> date | None:
+    return None if not value else date.fromisoformat(value[:10])
+
+
+def _dec(value: str | float | int | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _money(value: dict[str, Any] | None) -> Money | None:
+    if not value:
+        return None
+    return Money(Decimal(str(value["amount"])), value.get("currency") or "EUR")
+
+
+def _organisation(data: dict[str, Any]) -> Organisation:
+    ids = list(data.get("identifiers") or [])
+    types = list(data.get("identifier_types") or [None] * len(ids))
+    return Organisation(
+        **{k: data.get(k) for k in _PLAIN_ORG_FIELDS},
+        identifiers=ids,
+        identifier_types=types,
+        owner_nationalities=list(data.get("owner_nationalities") or []),
+    )
+
+
+def _lot(data: dict[str, Any]) -> Lot:
+    return Lot(
+        id=str(data.get("id") or "LOT-0000"),
+        **{k: data.get(k) for k in _PLAIN_LOT_FIELDS},
+        cpv_additional=list(data.get("cpv_additional") or []),
+        estimated_value=_money(data.get("estimated_value")),
+        selection_criteria=[
+            SelectionCriterion(c.get("type"), c.get("description"), _money(c.get("min_turnover")))
+            for c in data.get("selection_criteria") or []
+        ],
+        award_criteria=[
+            AwardCriterion(c.get("type"), c.get("name"), _dec(c.get("weight")), c.get("description"))
+            for c in data.get("award_criteria") or []
+        ],
+        tender_deadline=_date(data.get("tender_deadline")),
+        request_deadline=_date(data.get("request_deadline")),
+        place_of_performance=list(data.get("place_of_performance") or []),
+    )
+
+
+def _result(data: dict[str, Any]) -> LotResult:
+    received = data.get("received")
+    return LotResult(
+        lot_id=data.get("lot_id"),
+        status=data.get("status"),
+        received=None if received is None else Received(**received),
+        winners=[_organisation(w) for w in data.get("winners") or []],
+        value=_money(data.get("value")),
+        tenders=[
+            Tender(t.get("id"), _money(t.get("value")), list(t.get("origin_countries") or []),
+                   t.get("subcontracting"), _dec(t.get("subcontracting_percent")))
+            for t in data.get("tenders") or []
+        ],
+        contract_date=_date(data.get("contract_date")),
+        contract_id=data.get("contract_id"),
+        awarded_to_group=data.get("awarded_to_group"),
+        advance_rate=_dec(data.get("advance_rate")),
+        origin_france_share=_dec(data.get("origin_france_share")),
+        origin_eu_share=_dec(data.get("origin_eu_share")),
+    )
+
+
+SEVERITIES = ("info", "warning", "problem")
+AREAS = ("sme", "reciprocity", "origin", "competition", "quality")
+STATUSES = ("flagged", "passed", "not-applicable", "insufficient-data")
+ORIGIN_CLASSES = ("FR", "EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNCOVERED", "UNKNOWN")
+
+
+@dataclass
+class Finding:
+    """One rule's verdict on a notice (or one lot of it), with its evidence and legal reference."""
+
+    code: str
+    severity: str  # info | warning | problem
+    area: str
+    status: str  # flagged | passed | not-applicable | insufficient-data
+    message: str
+    message_fr: str
+    lot: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    legal_ref: str | None = None
+    recommendation: str | None = None
+    recommendation_fr: str | None = None
+    confidence: str = "established"  # established | unconfirmed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "area": self.area,
+            "status": self.status,
+            "lot": self.lot,
+            "message": self.message,
+            "message_fr": self.message_fr,
+            "evidence": self.evidence,
+            "legal_ref": self.legal_ref,
+            "recommendation": self.recommendation,
+            "recommendation_fr": self.recommendation_fr,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass
+class Assessment:
+    """Everything we say about one notice: findings, SME score, coverage, winners' origin, benefit verdict."""
+
+    notice: Notice
+    findings: list[Finding] = field(default_factory=list)
+    sme_score: dict[str, Any] | None = None  # {"value": 0-100, "components": {...}}
+    coverage: dict[str, Any] = field(default_factory=dict)
+    origin: list[dict[str, Any]] = field(default_factory=list)
+    benefit: dict[str, Any] = field(default_factory=lambda: {"priority": 0, "reasons": []})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "notice": self.notice.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "sme_score": self.sme_score,
+            "coverage": self.coverage,
+            "origin": self.origin,
+            "benefit": self.benefit,
+        }

@@ -1,0 +1,92 @@
+"""Format detection and the one registry of notice parsers.
+
+`parse()` picks the parser by content, never by file name: a JSON document is DECP, an XML root named
+`ContractNotice`/`ContractAwardNotice`/`PriorInformationNotice` is eForms, `TED_EXPORT` is legacy TED,
+`marches` is DECP XML. Anything else raises `UnknownFormatError` naming the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..errors import NoticeParseError, UnknownFormatError
+from ..model import Notice
+from . import decp, eforms, ted
+from ._xml import localname, parse_xml
+
+# XML root local name -> parser of that root. The one explicit registry.
+XML_PARSERS: dict[str, Callable[..., Iterator[Notice | NoticeParseError]]] = {
+    **{name: eforms.iter_root for name in eforms.ROOTS},
+    "TED_EXPORT": ted.iter_root,
+    "marches": decp.iter_xml_root,
+}
+
+__all__ = ["detect_format", "iter_parse", "parse", "read_source"]
+
+
+def read_source(source: str | Path | bytes, name: str | None = None) -> tuple[bytes, str]:
+    """Return (bytes, display name) for a path or raw bytes."""
+    if isinstance(source, bytes):
+        return source, name or "<input>"
+    path = Path(source)
+    try:
+        return path.read_bytes(), name or str(path)
+    except OSError as exc:
+        raise NoticeParseError(name or str(path), f"cannot read file: {exc.strerror or exc}") from None
+
+
+def _strip(data: bytes) -> bytes:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
+def detect_format(data: bytes, name: str | None = None) -> str:
+    """Name the format of `data` ("eforms", "ted", "decp") by content, or raise `UnknownFormatError`."""
+    head = _strip(data)
+    if not head:
+        raise NoticeParseError(name, "empty file")
+    if head[:1] in (b"{", b"["):
+        return "decp"
+    root = parse_xml(data, name)
+    return _xml_format(root, name)
+
+
+def _xml_format(root, name: str | None) -> str:
+    local = localname(root)
+    if local in eforms.ROOTS:
+        return "eforms"
+    if local == "TED_EXPORT":
+        return "ted"
+    if local == "marches":
+        return "decp"
+    raise UnknownFormatError(name, f"unknown notice format (XML root <{local}>); expected eForms, TED XML or DECP")
+
+
+def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[Notice | NoticeParseError]:
+    """Yield every notice in a file; a bad record of a multi-record file is yielded as an error, not raised.
+
+    Errors that spoil the whole file (unreadable, malformed, unknown format) are raised.
+    """
+    data, name = read_source(source, name)
+    head = _strip(data)
+    if not head:
+        raise NoticeParseError(name, "empty file")
+    if head[:1] in (b"{", b"["):
+        yield from decp.iter_json(data, name)
+        return
+    root = parse_xml(data, name)
+    _xml_format(root, name)
+    yield from XML_PARSERS[localname(root)](root, name)
+
+
+def parse(source: str | Path | bytes, name: str | None = None) -> list[Notice]:
+    """Parse a file or bytes into notices (one for eForms/TED, one per contract for DECP).
+
+    Raises `NoticeParseError` (or a subclass) naming the file if anything in it cannot be read.
+    """
+    notices = []
+    for item in iter_parse(source, name):
+        if isinstance(item, NoticeParseError):
+            raise item
+        notices.append(item)
+    return notices
