@@ -56,3 +56,9 @@ class NotFoundError(ReciprocityError):
     """A tender, winner or other record does not exist."""
 
     code = "not-found"
+
+
+class IngestError(ReciprocityError):
+    """A batch ingest could not go on (a worker process died); running it again resumes."""
+
+    code = "ingest"
