@@ -1,0 +1,177 @@
+"""eForms lots (cac:ProcurementProjectLot): terms, criteria, deadlines and the other lot-level business terms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lxml import etree
+
+from ..model import AwardCriterion, Lot, Money, SelectionCriterion
+from ._eforms_values import EXT, NS, Reader, code, scheme_is
+
+# BT-809 turnover codes (SDK >= 1.13): general, average, specific, specific average yearly turnover.
+TURNOVER_CODES = frozenset({"slc-stand-to-gen", "slc-stand-to-avg", "slc-stand-to-spec", "slc-stand-to-spec-avg"})
+_EU_FUNDS = {"eu-funds": True, "no-eu-funds": False}
+_VARIANTS = {"allowed": True, "required": True, "not-allowed": False}
+
+
+def lot_elements(root: etree._Element) -> list[etree._Element]:
+    """The notice's lots (schemeName Lot, LOT-0000 placeholder included); a PIN's parts when it has no lots."""
+    candidates = root.findall("cac:ProcurementProjectLot", NS)
+    lots = [e for e in candidates if _has_scheme(e, "lot")]
+    return lots or [e for e in candidates if _has_scheme(e, "part")]
+
+
+def _has_scheme(element: etree._Element, scheme: str) -> bool:
+    lot_id = element.find("cbc:ID", NS)
+    return lot_id is not None and scheme_is(lot_id, scheme)
+
+
+def read_lot(element: etree._Element, read: Reader) -> Lot:
+    """One lot with every Lot field of the model that eForms carries."""
+    project = element.find("cac:ProcurementProject", NS)
+    terms = element.find("cac:TenderingTerms", NS)
+    process = element.find("cac:TenderingProcess", NS)
+    return Lot(
+        id=code(element, "cbc:ID") or "",  # BT-137
+        title=read.text(project, "cbc:Name"),  # BT-21
+        description=read.text(project, "cbc:Description"),  # BT-24
+        cpv_main=read.cpv(code(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode"), "BT-262"),
+        cpv_additional=additional_cpvs(project, read),  # BT-263
+        estimated_value=read.money(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount",
+                                   "BT-27-Lot"),
+        duration=_duration(project, read),
+        selection_criteria=_selection_criteria(terms, read),
+        award_criteria=_award_criteria(terms, read),
+        sme_suitable=read.boolean(project, "cbc:SMESuitableIndicator", "BT-726"),
+        reserved=code(terms, "cac:TendererQualificationRequest/cac:SpecificTendererRequirement/"
+                             "cbc:TendererRequirementTypeCode[@listName='reserved-procurement']"),  # BT-71
+        subcontracting_obligation=code(terms, "cac:AllowedSubcontractTerms/cbc:SubcontractingConditionsCode"
+                                              "[@listName='subcontracting-obligation']"),  # BT-65
+        eu_funds=_mapped(read, terms, "cbc:FundingProgramCode[@listName='eu-funded']", _EU_FUNDS, "BT-60"),
+        guarantee_required=read.boolean(terms, "cac:RequiredFinancialGuarantee/cbc:GuaranteeTypeCode"
+                                               "[@listName='tender-guarantee-required']", "BT-751"),
+        variants=_mapped(read, terms, "cbc:VariantConstraintCode", _VARIANTS, "BT-63"),
+        tender_deadline=read.date(process, "cac:TenderSubmissionDeadlinePeriod/cbc:EndDate", "BT-131"),
+        request_deadline=read.date(process, "cac:ParticipationRequestReceptionPeriod/cbc:EndDate", "BT-1311"),
+        electronic_submission=code(process, "cbc:SubmissionMethodCode[@listName='esubmission']"),  # BT-17
+        gpa_covered=read.boolean(process, "cbc:GovernmentAgreementConstraintIndicator", "BT-115"),
+        framework=code(process, "cac:ContractingSystem/cbc:ContractingSystemTypeCode"
+                                "[@listName='framework-agreement']"),  # BT-765
+        place_of_performance=places(project, read),
+    )
+
+
+def dps_code(element: etree._Element) -> str | None:
+    """BT-766 dynamic purchasing system code of a lot (none | dps-list | dps-nlist)."""
+    return code(element, "cac:TenderingProcess/cac:ContractingSystem/cbc:ContractingSystemTypeCode"
+                         "[@listName='dps-usage']")
+
+
+def additional_cpvs(project: etree._Element | None, read: Reader) -> list[str]:
+    """BT-263 additional CPV codes, 8 digits each, without duplicates."""
+    if project is None:
+        return []
+    found: list[str] = []
+    for element in project.iterfind("cac:AdditionalCommodityClassification/cbc:ItemClassificationCode", NS):
+        if element.get("listName", "cpv") != "cpv" or not element.text:
+            continue
+        cpv = read.cpv(element.text.strip(), "BT-263")
+        if cpv and cpv not in found:
+            found.append(cpv)
+    return found
+
+
+def places(project: etree._Element | None, read: Reader) -> list[str]:
+    """BT-5071 NUTS code of each place of performance, else its BT-5141 country (alpha-2)."""
+    if project is None:
+        return []
+    found: list[str] = []
+    for address in project.iterfind("cac:RealizedLocation/cac:Address", NS):
+        place = code(address, "cbc:CountrySubentityCode") or read.country(
+            code(address, "cac:Country/cbc:IdentificationCode"), "BT-5141")
+        if place and place not in found:
+            found.append(place)
+    return found
+
+
+def _duration(project: etree._Element | None, read: Reader) -> str | None:
+    """BT-36 duration as given ("36 MONTH"), else the BT-536/BT-537 start/end dates as an ISO interval."""
+    period = None if project is None else project.find("cac:PlannedPeriod", NS)
+    if period is None:
+        return None
+    measure = period.find("cbc:DurationMeasure", NS)
+    if measure is not None and measure.text and measure.text.strip():
+        unit = measure.get("unitCode")
+        return f"{measure.text.strip()} {unit}" if unit else measure.text.strip()
+    start = read.date(period, "cbc:StartDate", "BT-536")
+    end = read.date(period, "cbc:EndDate", "BT-537")
+    if start is None and end is None:
+        return code(period, "cbc:DescriptionCode")  # e.g. UNLIMITED (BT-538)
+    return f"{start.isoformat() if start else ''}/{end.isoformat() if end else ''}"
+
+
+def _mapped(read: Reader, parent: etree._Element | None, path: str, mapping: dict[str, bool],
+            field: str) -> bool | None:
+    """A code that stands for yes/no (BT-60, BT-63); an unknown code gives None and a warning."""
+    value = code(parent, path)
+    if value is None:
+        return None
+    if value not in mapping:
+        read.warn(field, f"unknown code {value!r}")
+        return None
+    return mapping[value]
+
+
+def _selection_criteria(terms: etree._Element | None, read: Reader) -> list[SelectionCriterion]:
+    """BT-809 (SDK >= 1.13) or BT-747 (SDK <= 1.12) type, BT-750 text, BT-752 threshold."""
+    if terms is None:
+        return []
+    criteria = []
+    for element in terms.iterfind(f"{EXT}/efac:SelectionCriteria", NS):
+        criterion_type = (code(element, "cbc:TendererRequirementTypeCode")  # BT-809
+                          or code(element, "cbc:CriterionTypeCode"))  # BT-747
+        criteria.append(SelectionCriterion(
+            type=criterion_type,
+            description=read.text(element, "cbc:Description"),
+            min_turnover=_min_turnover(element, criterion_type, read),
+        ))
+    return criteria
+
+
+def _min_turnover(element: etree._Element, criterion_type: str | None, read: Reader) -> Money | None:
+    """BT-752 threshold of a turnover criterion, only when it is written as an amount with a currency.
+
+    eForms' ParameterNumeric is normally a bare number (a score or count, not necessarily money): then None.
+    """
+    if criterion_type not in TURNOVER_CODES:
+        return None
+    for parameter in element.iterfind("efac:CriterionParameter/efbc:ParameterNumeric", NS):
+        if parameter.get("currencyID"):
+            return read.money_of(parameter, "BT-752")
+    return None
+
+
+def _award_criteria(terms: etree._Element | None, read: Reader) -> list[AwardCriterion]:
+    """BT-539 type, BT-734 name, BT-541 weight (number-weight parameter), BT-540 description."""
+    if terms is None:
+        return []
+    criteria = []
+    path = "cac:AwardingTerms/cac:AwardingCriterion/cac:SubordinateAwardingCriterion"
+    for element in terms.iterfind(path, NS):
+        criteria.append(AwardCriterion(
+            type=code(element, "cbc:AwardingCriterionTypeCode"),
+            name=read.text(element, "cbc:Name"),
+            weight=_weight(element, read),
+            description=read.text(element, "cbc:Description"),
+        ))
+    return criteria
+
+
+def _weight(criterion: etree._Element, read: Reader) -> Decimal | None:
+    """BT-541 weight: the ParameterNumeric whose ParameterCode has listName number-weight."""
+    for parameter in criterion.iterfind(f"{EXT}/efac:AwardCriterionParameter", NS):
+        parameter_code = parameter.find("efbc:ParameterCode", NS)
+        if parameter_code is not None and parameter_code.get("listName") == "number-weight":
+            return read.decimal(parameter, "efbc:ParameterNumeric", "BT-541")
+    return None
