@@ -7,7 +7,7 @@ from decimal import Decimal
 from lxml import etree
 
 from ..model import AwardCriterion, Lot, Money, SelectionCriterion
-from ._eforms_values import EXT, NS, Reader, code, scheme_is
+from ._eforms_values import EXT, Reader, code, every, first, scheme_is
 
 # BT-809 turnover codes (SDK >= 1.13): general, average, specific, specific average yearly turnover.
 TURNOVER_CODES = frozenset({"slc-stand-to-gen", "slc-stand-to-avg", "slc-stand-to-spec", "slc-stand-to-spec-avg"})
@@ -17,21 +17,21 @@ _VARIANTS = {"allowed": True, "required": True, "not-allowed": False}
 
 def lot_elements(root: etree._Element) -> list[etree._Element]:
     """The notice's lots (schemeName Lot, LOT-0000 placeholder included); a PIN's parts when it has no lots."""
-    candidates = root.findall("cac:ProcurementProjectLot", NS)
+    candidates = every(root, "cac:ProcurementProjectLot")
     lots = [e for e in candidates if _has_scheme(e, "lot")]
     return lots or [e for e in candidates if _has_scheme(e, "part")]
 
 
 def _has_scheme(element: etree._Element, scheme: str) -> bool:
-    lot_id = element.find("cbc:ID", NS)
+    lot_id = first(element, "cbc:ID")
     return lot_id is not None and scheme_is(lot_id, scheme)
 
 
 def read_lot(element: etree._Element, read: Reader) -> Lot:
     """One lot with every Lot field of the model that eForms carries."""
-    project = element.find("cac:ProcurementProject", NS)
-    terms = element.find("cac:TenderingTerms", NS)
-    process = element.find("cac:TenderingProcess", NS)
+    project = first(element, "cac:ProcurementProject")
+    terms = first(element, "cac:TenderingTerms")
+    process = first(element, "cac:TenderingProcess")
     return Lot(
         id=code(element, "cbc:ID") or "",  # BT-137
         title=read.text(project, "cbc:Name"),  # BT-21
@@ -73,7 +73,7 @@ def additional_cpvs(project: etree._Element | None, read: Reader) -> list[str]:
     if project is None:
         return []
     found: list[str] = []
-    for element in project.iterfind("cac:AdditionalCommodityClassification/cbc:ItemClassificationCode", NS):
+    for element in every(project, "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode"):
         if element.get("listName", "cpv") != "cpv" or not element.text:
             continue
         cpv = read.cpv(element.text.strip(), "BT-263")
@@ -87,7 +87,7 @@ def places(project: etree._Element | None, read: Reader) -> list[str]:
     if project is None:
         return []
     found: list[str] = []
-    for address in project.iterfind("cac:RealizedLocation/cac:Address", NS):
+    for address in every(project, "cac:RealizedLocation/cac:Address"):
         place = code(address, "cbc:CountrySubentityCode") or read.country(
             code(address, "cac:Country/cbc:IdentificationCode"), "BT-5141")
         if place and place not in found:
@@ -97,10 +97,10 @@ def places(project: etree._Element | None, read: Reader) -> list[str]:
 
 def _duration(project: etree._Element | None, read: Reader) -> str | None:
     """BT-36 duration as given ("36 MONTH"), else the BT-536/BT-537 start/end dates as an ISO interval."""
-    period = None if project is None else project.find("cac:PlannedPeriod", NS)
+    period = None if project is None else first(project, "cac:PlannedPeriod")
     if period is None:
         return None
-    measure = period.find("cbc:DurationMeasure", NS)
+    measure = first(period, "cbc:DurationMeasure")
     if measure is not None and measure.text and measure.text.strip():
         unit = measure.get("unitCode")
         return f"{measure.text.strip()} {unit}" if unit else measure.text.strip()
@@ -128,7 +128,7 @@ def _selection_criteria(terms: etree._Element | None, read: Reader) -> list[Sele
     if terms is None:
         return []
     criteria = []
-    for element in terms.iterfind(f"{EXT}/efac:SelectionCriteria", NS):
+    for element in every(terms, f"{EXT}/efac:SelectionCriteria"):
         criterion_type = (code(element, "cbc:TendererRequirementTypeCode")  # BT-809
                           or code(element, "cbc:CriterionTypeCode"))  # BT-747
         criteria.append(SelectionCriterion(
@@ -146,7 +146,7 @@ def _min_turnover(element: etree._Element, criterion_type: str | None, read: Rea
     """
     if criterion_type not in TURNOVER_CODES:
         return None
-    for parameter in element.iterfind("efac:CriterionParameter/efbc:ParameterNumeric", NS):
+    for parameter in every(element, "efac:CriterionParameter/efbc:ParameterNumeric"):
         if parameter.get("currencyID"):
             return read.money_of(parameter, "BT-752")
     return None
@@ -158,7 +158,7 @@ def _award_criteria(terms: etree._Element | None, read: Reader) -> list[AwardCri
         return []
     criteria = []
     path = "cac:AwardingTerms/cac:AwardingCriterion/cac:SubordinateAwardingCriterion"
-    for element in terms.iterfind(path, NS):
+    for element in every(terms, path):
         criteria.append(AwardCriterion(
             type=code(element, "cbc:AwardingCriterionTypeCode"),
             name=read.text(element, "cbc:Name"),
@@ -170,8 +170,8 @@ def _award_criteria(terms: etree._Element | None, read: Reader) -> list[AwardCri
 
 def _weight(criterion: etree._Element, read: Reader) -> Decimal | None:
     """BT-541 weight: the ParameterNumeric whose ParameterCode has listName number-weight."""
-    for parameter in criterion.iterfind(f"{EXT}/efac:AwardCriterionParameter", NS):
-        parameter_code = parameter.find("efbc:ParameterCode", NS)
+    for parameter in every(criterion, f"{EXT}/efac:AwardCriterionParameter"):
+        parameter_code = first(parameter, "efbc:ParameterCode")
         if parameter_code is not None and parameter_code.get("listName") == "number-weight":
             return read.decimal(parameter, "efbc:ParameterNumeric", "BT-541")
     return None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 from lxml import etree
 
 from ..model import Organisation
-from ._eforms_values import EXT, NS, Reader, code, codes
+from ._eforms_values import EXT, Reader, code, codes, every, first
 
 _ORGANIZATIONS = f"{EXT}/efac:Organizations"
 _SIZES = {"micro", "small", "medium", "sme", "large"}
@@ -20,11 +20,11 @@ class Organisations:
         self.reader = reader
         self._elements: dict[str, etree._Element] = {}
         self._built: dict[str, Organisation] = {}
-        block = root.find(_ORGANIZATIONS, NS)
+        block = first(root, _ORGANIZATIONS)
         self._ubo_nationalities = _ubo_nationalities(block)
         if block is None:
             return
-        for organization in block.iterfind("efac:Organization", NS):
+        for organization in every(block, "efac:Organization"):
             org_id = code(organization, "efac:Company/cac:PartyIdentification/cbc:ID")
             if org_id and org_id not in self._elements:
                 self._elements[org_id] = organization
@@ -38,12 +38,14 @@ class Organisations:
             return None
         if org_id not in self._built:
             self._built[org_id] = self._build(org_id, self._elements[org_id])
-        return copy.deepcopy(self._built[org_id])
+        built = self._built[org_id]
+        return replace(built, identifiers=list(built.identifiers), identifier_types=list(built.identifier_types),
+                       owner_nationalities=list(built.owner_nationalities))
 
     def _build(self, org_id: str, organization: etree._Element) -> Organisation:
         read = self.reader
-        company = organization.find("efac:Company", NS)
-        address = company.find("cac:PostalAddress", NS)
+        company = first(organization, "efac:Company")
+        address = first(company, "cac:PostalAddress")
         ids, types = _identifiers(company, org_id)
         return Organisation(
             name=read.text(company, "cac:PartyName/cbc:Name"),  # BT-500
@@ -84,7 +86,7 @@ def _ubo_nationalities(block: etree._Element | None) -> dict[str, list[str]]:
         return {}
     return {
         ubo_id: codes(ubo, "efac:Nationality/cbc:NationalityID")
-        for ubo in block.iterfind("efac:UltimateBeneficialOwner", NS)
+        for ubo in every(block, "efac:UltimateBeneficialOwner")
         if (ubo_id := code(ubo, "cbc:ID"))
     }
 
@@ -93,8 +95,8 @@ def _identifiers(company: etree._Element, org_id: str) -> tuple[list[str], list[
     """BT-501 registration numbers (PartyLegalEntity/CompanyID) plus any PartyIdentification other than OPT-200."""
     ids: list[str] = []
     types: list[str | None] = []
-    elements = [*company.iterfind("cac:PartyLegalEntity/cbc:CompanyID", NS),
-                *company.iterfind("cac:PartyIdentification/cbc:ID", NS)]
+    elements = [*every(company, "cac:PartyLegalEntity/cbc:CompanyID"),
+                *every(company, "cac:PartyIdentification/cbc:ID")]
     for element in elements:
         value = " ".join((element.text or "").split())
         if not value or value == org_id or value in ids:

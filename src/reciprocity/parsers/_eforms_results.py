@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..model import LotResult, Money, Organisation, Received, Tender
 from ._eforms_orgs import Organisations
-from ._eforms_values import EXT, NS, Reader, code, codes
+from ._eforms_values import EXT, Reader, code, codes, every, first
 
 RESULT = f"{EXT}/efac:NoticeResult"
 # BT-142 winner-selection-status -> our status.
@@ -31,7 +31,7 @@ class Results:
     def __init__(self, root: etree._Element, orgs: Organisations, read: Reader) -> None:
         self.read = read
         self.orgs = orgs
-        self.block = root.find(RESULT, NS)
+        self.block = first(root, RESULT)
         self.tenders = _index(self.block, "efac:LotTender")
         self.parties = _index(self.block, "efac:TenderingParty")
         self.contracts = _index(self.block, "efac:SettledContract")
@@ -40,7 +40,7 @@ class Results:
         """Every efac:LotResult, in document order."""
         if self.block is None:
             return []
-        elements = self.block.findall("efac:LotResult", NS)
+        elements = every(self.block, "efac:LotResult")
         return [self._lot_result(element, len(elements)) for element in elements]
 
     def _lot_result(self, element: etree._Element, result_count: int) -> LotResult:
@@ -68,7 +68,7 @@ class Results:
     def _received(self, element: etree._Element) -> Received:
         """BT-759 counts paired with their BT-760 type; t-sme, else t-micro + t-small + t-med when only those."""
         counts: dict[str, int] = {}
-        for stats in element.iterfind("efac:ReceivedSubmissionsStatistics", NS):
+        for stats in every(element, "efac:ReceivedSubmissionsStatistics"):
             kind = code(stats, "efbc:StatisticsCode")
             number = self.read.integer(stats, "efbc:StatisticsNumeric", "BT-759")
             if kind and number is not None:
@@ -149,7 +149,7 @@ def _index(block: etree._Element | None, path: str) -> dict[str, etree._Element]
     found: dict[str, etree._Element] = {}
     if block is None:
         return found
-    for element in block.iterfind(path, NS):
+    for element in every(block, path):
         key = code(element, "cbc:ID")
         if key and key not in found:
             found[key] = element
@@ -158,8 +158,8 @@ def _index(block: etree._Element | None, path: str) -> dict[str, etree._Element]
 
 def _subcontracting_term(tender: etree._Element) -> etree._Element | None:
     """The SubcontractingTerm whose TermCode is the BT-773 applicability code."""
-    for term in tender.iterfind("efac:SubcontractingTerm", NS):
-        term_code = term.find("efbc:TermCode", NS)
+    for term in every(tender, "efac:SubcontractingTerm"):
+        term_code = first(term, "efbc:TermCode")
         if term_code is not None and term_code.get("listName", "applicability") == "applicability":
             return term
     return None

@@ -18,7 +18,7 @@ from ..model import KINDS, Lot, Notice, Organisation, Procedure
 from ._eforms_lots import additional_cpvs, dps_code, lot_elements, places, read_lot
 from ._eforms_orgs import Organisations
 from ._eforms_results import Results
-from ._eforms_values import EXT, NS, Reader, code
+from ._eforms_values import EXT, Reader, code, every, first
 from ._xml import localname
 
 ROOTS = frozenset({"ContractNotice", "ContractAwardNotice", "PriorInformationNotice"})
@@ -80,9 +80,9 @@ def _read_header(root: etree._Element, notice: Notice, read: Reader) -> None:
 
 def _kind(root: etree._Element, subtype: str | None) -> str:
     """Change notices (efac:Changes) are "change"; else BT-03 form type; else from the subtype."""
-    if root.find(f"{EXT}/efac:Changes", NS) is not None:
+    if first(root, f"{EXT}/efac:Changes") is not None:
         return "change"
-    type_code = root.find("cbc:NoticeTypeCode", NS)
+    type_code = first(root, "cbc:NoticeTypeCode")
     form_type = None if type_code is None else type_code.get("listName")
     if form_type in KINDS:
         return form_type
@@ -111,7 +111,7 @@ def _fallback_id(root: etree._Element, notice: Notice) -> str:
 def _buyers(root: etree._Element, orgs: Organisations, read: Reader) -> tuple[Organisation, list[Organisation]]:
     """The first cac:ContractingParty is the buyer, the others are joint buyers (OPT-300 -> OPT-200)."""
     buyers = []
-    for party in root.iterfind("cac:ContractingParty", NS):
+    for party in every(root, "cac:ContractingParty"):
         org_id = code(party, "cac:Party/cac:PartyIdentification/cbc:ID")
         organisation = orgs.get(org_id)
         if organisation is None:
@@ -132,9 +132,9 @@ def _buyers(root: etree._Element, orgs: Organisations, read: Reader) -> tuple[Or
 
 def _procedure(root: etree._Element, lots: list[Lot], read: Reader) -> Procedure:
     """Procedure-level terms, plus the facts that eForms gives per lot summarised for the procedure."""
-    project = root.find("cac:ProcurementProject", NS)
-    process = root.find("cac:TenderingProcess", NS)
-    distribution = root.find("cac:TenderingTerms/cac:LotDistribution", NS)
+    project = first(root, "cac:ProcurementProject")
+    process = first(root, "cac:TenderingProcess")
+    distribution = first(root, "cac:TenderingTerms/cac:LotDistribution")
     max_per_tenderer = read.integer(distribution, "cbc:MaximumLotsSubmittedNumeric", "BT-31")
     elements = lot_elements(root)
     return Procedure(
