@@ -1,0 +1,143 @@
+"""TED R2.0.9 award sections: every AWARD_CONTRACT (and F13 RESULTS) becomes one `LotResult`.
+
+S03+ files wrap the figures in TENDERS / CONTRACTORS / VALUES; S01/S02 files (and F06 S01/S02 `VALUE`) put
+them directly under AWARDED_CONTRACT. Both layouts are read, whichever is present.
+
+Winner size: TED only says SME (yes) or NO_SME. SME -> "sme"; NO_SME -> null. "Not an SME" would mean
+"large" under the EU definition, but NO_SME is also the form's unticked default and OP's own TED-to-eForms
+converter maps NO_SME to no size at all, so we do the same rather than claim "large".
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..model import LotResult, Notice, Organisation, Received, Tender
+from ._ted_values import (
+    find,
+    findtext,
+    iterfind,
+    money,
+    organisation,
+    parse_amount,
+    parse_date,
+    parse_int,
+    range_warning,
+    text,
+)
+
+NON_EU_WARNING = ("received.non_eea is TED NB_TENDERS_RECEIVED_NON_EU: tenders from outside the EU, which "
+                  "includes EEA-EFTA states (IS, LI, NO); other_eea is NB_TENDERS_RECEIVED_OTHER_EU")
+
+
+def read_results(form: etree._Element, notice: Notice) -> None:
+    """Every AWARD_CONTRACT of the form, plus F13 design-contest RESULTS."""
+    for award in iterfind(form, "AWARD_CONTRACT"):
+        notice.results.append(_read_award(award, notice))
+    for result in iterfind(form, "RESULTS"):
+        notice.results.append(_read_prize(result, notice))
+
+
+def _lot_id(section: etree._Element, notice: Notice) -> str | None:
+    """LOT_NO of the award section, else the id of the notice's only lot."""
+    lot_no = text(find(section, "LOT_NO"))
+    if lot_no is None and len(notice.lots) == 1:
+        return notice.lots[0].id
+    return lot_no
+
+
+def _read_award(award: etree._Element, notice: Notice) -> LotResult:
+    """One AWARD_CONTRACT: status (BT-142), received (BT-759/760), winners, value (BT-720), date (BT-145)."""
+    result = LotResult(lot_id=_lot_id(award, notice), contract_id=text(find(award, "CONTRACT_NO")))
+    awarded = find(award, "AWARDED_CONTRACT")
+    if find(award, "NO_AWARDED_CONTRACT") is not None:
+        result.status = "no-award"
+    if awarded is None:
+        return result
+    result.status = "awarded"
+    where = f"AWARD_CONTRACT[{award.get('ITEM') or result.lot_id}]"
+    result.contract_date = parse_date(findtext(awarded, "DATE_CONCLUSION_CONTRACT"), notice, where)
+    tenders = find(awarded, "TENDERS")
+    result.received = _received(awarded if tenders is None else tenders, notice, where)
+    result.winners = _winners(awarded, notice, where)
+    result.awarded_to_group = _group(awarded)
+    result.value = _value(awarded, notice, where)
+    result.tenders = _subcontracting(awarded, result, notice, where)
+    return result
+
+
+def _received(box: etree._Element, notice: Notice, where: str) -> Received | None:
+    """NB_TENDERS_RECEIVED and its split; _NON_EU fills non_eea with the warning design.md requires."""
+    def count(tag: str) -> int | None:
+        return parse_int(findtext(box, tag), notice, f"{where}/{tag}")
+
+    received = Received(
+        total=count("NB_TENDERS_RECEIVED"),
+        sme=count("NB_TENDERS_RECEIVED_SME"),
+        other_eea=count("NB_TENDERS_RECEIVED_OTHER_EU"),
+        non_eea=count("NB_TENDERS_RECEIVED_NON_EU"),
+        electronic=count("NB_TENDERS_RECEIVED_EMEANS"),
+    )
+    if received.non_eea is not None or received.other_eea is not None:
+        notice.warn(NON_EU_WARNING)
+    return None if received.is_empty() else received
+
+
+def _winners(awarded: etree._Element, notice: Notice, where: str) -> list[Organisation]:
+    """CONTRACTORS/CONTRACTOR (S03+) or CONTRACTOR directly under AWARDED_CONTRACT (S01/S02)."""
+    winners = []
+    for contractor in [*iterfind(awarded, "CONTRACTORS/CONTRACTOR"), *iterfind(awarded, "CONTRACTOR")]:
+        winner = organisation(find(contractor, "ADDRESS_CONTRACTOR"), notice, f"{where}/CONTRACTOR")
+        if winner is None:
+            continue
+        winner.size = "sme" if find(contractor, "SME") is not None else None  # BT-165; NO_SME: see module doc
+        winners.append(winner)
+    return winners
+
+
+def _group(awarded: etree._Element) -> bool | None:
+    for box in (find(awarded, "CONTRACTORS"), awarded):
+        if box is None:
+            continue
+        if find(box, "AWARDED_TO_GROUP") is not None:
+            return True
+        if find(box, "NO_AWARDED_TO_GROUP") is not None:
+            return False
+    return None
+
+
+def _value(awarded: etree._Element, notice: Notice, where: str):
+    """VALUES/VAL_TOTAL (S03+), VAL_TOTAL (F03 S01/S02), VALUE/VAL_TOTAL (F06 S01/S02); a range stays null."""
+    for path in ("VALUES/", "", "VALUE/"):
+        value = money(find(awarded, f"{path}VAL_TOTAL"), notice, f"{where}/{path}VAL_TOTAL")
+        if value is not None:
+            return value
+    for path in ("VALUES/", "", "VALUE/"):
+        range_warning(find(awarded, f"{path}VAL_RANGE_TOTAL"), notice, f"{where}/{path}VAL_RANGE_TOTAL")
+    return None
+
+
+def _subcontracting(awarded: etree._Element, result: LotResult, notice: Notice, where: str) -> list[Tender]:
+    """LIKELY_SUBCONTRACTED + PCT_SUBCONTRACTING (BT-773, BT-555) as the winning tender's terms."""
+    if find(awarded, "LIKELY_SUBCONTRACTED") is None:
+        return []
+    percent = parse_amount(findtext(awarded, "PCT_SUBCONTRACTING"), notice, f"{where}/PCT_SUBCONTRACTING")
+    return [Tender(value=result.value, subcontracting=True, subcontracting_percent=percent)]
+
+
+def _read_prize(results: etree._Element, notice: Notice) -> LotResult:
+    """F13 RESULTS: AWARDED_PRIZE/WINNER (design contest), else NO_AWARDED_PRIZE."""
+    result = LotResult(lot_id=_lot_id(results, notice))
+    prize = find(results, "AWARDED_PRIZE")
+    if prize is None:
+        result.status = "no-award" if find(results, "NO_AWARDED_PRIZE") is not None else None
+        return result
+    result.status = "awarded"
+    result.contract_date = parse_date(findtext(prize, "DATE_DECISION_JURY"), notice, "DATE_DECISION_JURY")
+    for element in iterfind(prize, "WINNER"):
+        winner = organisation(find(element, "ADDRESS_WINNER"), notice, "RESULTS/WINNER")
+        if winner is not None:
+            winner.size = "sme" if find(element, "SME") is not None else None
+            result.winners.append(winner)
+    result.value = money(find(prize, "VAL_PRIZE"), notice, "RESULTS/VAL_PRIZE")
+    return result

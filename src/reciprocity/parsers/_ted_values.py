@@ -1,0 +1,209 @@
+"""Small readers for legacy TED XML values: text, dates, amounts, counts, countries.
+
+Every reader takes an element that may be None and returns None when the value is absent. A value that is
+present but unreadable also gives None, and a `parse_warnings` entry naming the element (never a guess).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from lxml import etree
+
+from ..countries import normalise_country
+from ..model import Money, Notice, Organisation
+from ._xml import clean_text
+
+_AMOUNT_BLANKS = re.compile(r"[\s\u00a0\u202f']")
+# "40", "40 %", "0,5", "15 Punkte", "20 points": a plain number, maybe with a percent sign or a points unit
+_WEIGHT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:%|pkt\.?|punkte|points?|pts?\.?|pont|bodů|punktów|puncte)?$",
+                     re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _wild(path: str) -> str:
+    """"A/B" -> "{*}A/{*}B": every step matches its local name in any namespace (TED changes them)."""
+    return "/".join(s if s in ("", ".", "..") or s.startswith("{") else "{*}" + s for s in path.split("/"))
+
+
+def find(element: etree._Element | None, path: str) -> etree._Element | None:
+    """`element.find(path)` on local names; None when `element` is None."""
+    return None if element is None else element.find(_wild(path))
+
+
+def findall(element: etree._Element, path: str) -> list[etree._Element]:
+    """`element.findall(path)` on local names."""
+    return element.findall(_wild(path))
+
+
+def iterfind(element: etree._Element, path: str):
+    """`element.iterfind(path)` on local names."""
+    return element.iterfind(_wild(path))
+
+
+def findtext(element: etree._Element | None, path: str) -> str | None:
+    """`element.findtext(path)` on local names; None when `element` is None."""
+    return None if element is None else element.findtext(_wild(path))
+
+
+def text(element: etree._Element | None) -> str | None:
+    """All text inside an element (its <P> paragraphs joined), white space collapsed; None when empty."""
+    if element is None:
+        return None
+    return clean_text(" ".join(element.itertext()))
+
+
+def paragraphs(element: etree._Element | None) -> str | None:
+    """Text of an element with <P> paragraphs kept as separate lines (for long descriptions)."""
+    if element is None:
+        return None
+    parts = [clean_text(" ".join(p.itertext())) for p in element.iter("{*}P")] or [text(element)]
+    joined = "\n".join(p for p in parts if p)
+    return joined or None
+
+
+def attr(element: etree._Element | None, name: str) -> str | None:
+    """An attribute value, stripped; None when the element or attribute is absent or blank."""
+    if element is None:
+        return None
+    value = element.get(name)
+    return value.strip() or None if value is not None else None
+
+
+def parse_date(value: str | None, notice: Notice, where: str) -> date | None:
+    """Read "YYYY-MM-DD" or "YYYYMMDD" (TED writes both); unreadable -> None + warning."""
+    if not value:
+        return None
+    digits = value.strip().replace("-", "")[:8]
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        notice.warn(f"{where}: unreadable date {value!r}")
+        return None
+
+
+def parse_dmy(element: etree._Element | None, notice: Notice, where: str) -> date | None:
+    """Read an R2.0.8 date split into DAY / MONTH / YEAR children."""
+    if element is None:
+        return None
+    parts = [findtext(element, name) for name in ("YEAR", "MONTH", "DAY")]
+    try:
+        return date(*(int(p) for p in parts))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        notice.warn(f"{where}: unreadable date {'/'.join(p or '?' for p in reversed(parts))}")
+        return None
+
+
+def parse_amount(value: str | None, notice: Notice, where: str) -> Decimal | None:
+    """Read an amount written "1234.56", "1 234,56" or "1.234.567,89"; unreadable -> None + warning."""
+    if value is None or not value.strip():
+        return None
+    raw = _AMOUNT_BLANKS.sub("", value)
+    if "," in raw:
+        # a comma is the decimal mark when it comes last; dots before it group thousands
+        raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw.replace(",", "")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        notice.warn(f"{where}: unreadable amount {value.strip()!r}")
+        return None
+    if not amount.is_finite() or amount < 0:
+        notice.warn(f"{where}: unreadable amount {value.strip()!r}")
+        return None
+    return amount
+
+
+def money(element: etree._Element | None, notice: Notice, where: str) -> Money | None:
+    """An amount element with a CURRENCY attribute (R2.0.9 VAL_*); no currency -> None + warning."""
+    if element is None:
+        return None
+    amount = parse_amount(element.text, notice, where)
+    if amount is None:
+        return None
+    currency = attr(element, "CURRENCY")
+    if currency is None:
+        notice.warn(f"{where}: amount {amount} has no currency")
+        return None
+    return Money(amount, currency.upper())
+
+
+def range_warning(element: etree._Element | None, notice: Notice, where: str) -> None:
+    """VAL_RANGE_TOTAL gives the lowest and highest tenders, not one value: say so, keep the value null."""
+    if element is None:
+        return
+    low, high = findtext(element, "LOW"), findtext(element, "HIGH")
+    currency = attr(element, "CURRENCY") or "?"
+    notice.warn(f"{where}: value given as a range {clean_text(low)}-{clean_text(high)} {currency} "
+                "(lowest/highest tender), not a single value; value left null")
+
+
+def parse_int(value: str | None, notice: Notice, where: str) -> int | None:
+    """A count such as NB_TENDERS_RECEIVED; unreadable -> None + warning."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        notice.warn(f"{where}: unreadable number {value.strip()!r}")
+        return None
+
+
+def parse_weight(value: str | None, notice: Notice, where: str) -> Decimal | None:
+    """An award criterion weighting ("40", "40 %", "0,5"); free text such as "40/100" -> None + warning."""
+    if value is None or not value.strip():
+        return None
+    match = _WEIGHT.match(value.strip())
+    if match is None:
+        notice.warn(f"{where}: weighting {value.strip()!r} is not a plain number; weight left null")
+        return None
+    return Decimal(match.group(1).replace(",", "."))
+
+
+def country(element: etree._Element | None, notice: Notice, where: str) -> str | None:
+    """COUNTRY/@VALUE as ISO alpha-2 (TED "UK" -> "GB", "EL" -> "GR"); unknown code -> None + warning."""
+    code = attr(element, "VALUE")
+    if code is None:
+        return None
+    alpha2 = normalise_country(code)
+    if alpha2 is None:
+        notice.warn(f"{where}: unknown country code {code!r}")
+    return alpha2
+
+
+def cpv(element: etree._Element | None) -> str | None:
+    """CPV_CODE/@CODE, 8 digits without the check digit."""
+    code = attr(element, "CODE")
+    return code.split("-")[0][:8] if code else None
+
+
+def publication_number(doc_id: str | None) -> str | None:
+    """TED DOC_ID "123456-2019" -> "00123456-2019" (8 digits, hyphen, year)."""
+    if not doc_id or "-" not in doc_id:
+        return None
+    number, year = doc_id.strip().split("-", 1)
+    return f"{number.zfill(8)}-{year}" if number.isdigit() and year.isdigit() else None
+
+
+def organisation(address: etree._Element | None, notice: Notice, where: str) -> Organisation | None:
+    """An address block (ADDRESS_CONTRACTING_BODY, ADDRESS_CONTRACTOR, R2.0.8 CA_CE_CONCESSIONAIRE_PROFILE…)."""
+    if address is None:
+        return None
+    org = find(address, "ORGANISATION")  # R2.0.8 nests OFFICIALNAME / NATIONALID one level down
+    names = address if org is None else org
+    national_id = text(find(names, "NATIONALID"))
+    nuts = find(address, "NUTS")
+    name = text(find(names, "OFFICIALNAME"))
+    if name is None and org is not None:  # R2.0.7 writes the name as the text of ORGANISATION itself
+        name = clean_text(org.text)
+    return Organisation(
+        name=name,
+        country=country(find(address, "COUNTRY"), notice, f"{where}/COUNTRY"),
+        city=text(find(address, "TOWN")),
+        postcode=text(find(address, "POSTAL_CODE")),
+        nuts=attr(nuts, "CODE"),
+        identifiers=[national_id] if national_id else [],
+        identifier_types=[None] if national_id else [],
+    )
