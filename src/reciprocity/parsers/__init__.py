@@ -19,7 +19,7 @@ from ._xml import localname, parse_xml
 XML_PARSERS: dict[str, Callable[..., Iterator[Notice | NoticeParseError]]] = {
     **{name: eforms.iter_root for name in eforms.ROOTS},
     "TED_EXPORT": ted.iter_root,
-    "marches": decp.iter_xml_root,
+    **{name: decp.iter_xml_root for name in ("marches", *decp.RECORD_ROOTS)},
 }
 
 __all__ = ["detect_format", "iter_parse", "parse", "read_source"]
@@ -57,7 +57,7 @@ def _xml_format(root, name: str | None) -> str:
         return "eforms"
     if local == "TED_EXPORT":
         return "ted"
-    if local == "marches":
+    if local == "marches" or local in decp.RECORD_ROOTS:
         return "decp"
     raise UnknownFormatError(name, f"unknown notice format (XML root <{local}>); expected eForms, TED XML or DECP")
 
@@ -66,7 +66,12 @@ def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[
     """Yield every notice in a file; a bad record of a multi-record file is yielded as an error, not raised.
 
     Errors that spoil the whole file (unreadable, malformed, unknown format) are raised.
+    A DECP JSON file given by path is streamed record by record, never read whole (files reach hundreds of MB).
     """
+    if not isinstance(source, bytes) and _is_json_file(Path(source)):
+        with Path(source).open("rb") as handle:
+            yield from decp.iter_stream(handle, name or str(source))
+        return
     data, name = read_source(source, name)
     head = _strip(data)
     if not head:
@@ -77,6 +82,15 @@ def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[
     root = parse_xml(data, name)
     _xml_format(root, name)
     yield from XML_PARSERS[localname(root)](root, name)
+
+
+def _is_json_file(path: Path) -> bool:
+    """True when the file's first non-blank byte opens a JSON document (content, not the file name, decides)."""
+    try:
+        with path.open("rb") as handle:
+            return _strip(handle.read(4096))[:1] in (b"{", b"[")
+    except OSError:
+        return False  # read_source reports the error with the file name
 
 
 def parse(source: str | Path | bytes, name: str | None = None) -> list[Notice]:

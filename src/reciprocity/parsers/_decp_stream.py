@@ -1,0 +1,155 @@
+"""Read DECP JSON record by record from a binary file object, never the whole file (files reach hundreds of MB).
+
+Three layouts (decp.md §2-3): 2019 and the flat 2022 variant `{"marches": [...]}`, the 2022 schema
+`{"marches": {"marche": [...], "contrat-concession": [...]}}`, and a bare top-level list. The layout is told from
+the first bytes, then ijson yields one record at a time. Two faults of real files are fixed on the fly: a UTF-8
+BOM, and bare `NaN`/`Infinity` tokens (invalid JSON written by pandas exports), which become `null`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import ijson
+
+from ..errors import NoticeParseError
+
+CHUNK = 64 * 1024
+_HEAD_LIMIT = 4 * 1024 * 1024  # read at most this much to find where the records are
+_BOM = b"\xef\xbb\xbf"
+# a NaN/Infinity token in value position: after `:`, `,` or `[`, before `,`, `]` or `}`
+_NAN = re.compile(rb"([:,\[]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])")
+_TOKEN_CHARS = frozenset(b" \t\r\n:,[-" + bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1)))
+_NESTED_KEYS = {"marches.marche": "marche", "marches.contrat-concession": "contrat-concession"}
+
+
+class CleanReader:
+    """A read()-able view of a binary file that drops a leading BOM and turns NaN/Infinity tokens into null.
+
+    A few bytes are held back at each chunk end so that a token split across two reads is still seen whole.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._pending = b""
+        self._started = False
+        self._eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes the type of the stream with read(0): consume nothing
+            return b""
+        size = CHUNK if size is None or size < 0 else size
+        while not self._eof:
+            chunk = self._raw.read(size)
+            if not self._started:
+                chunk, self._started = chunk.removeprefix(_BOM), True
+            if not chunk:
+                self._eof = True
+                break
+            data, cut = self._pending + chunk, self._cut(self._pending + chunk)
+            self._pending = data[cut:]
+            if cut:
+                return _fix(data[:cut])
+        out, self._pending = _fix(self._pending), b""
+        return out
+
+    @staticmethod
+    def _cut(data: bytes) -> int:
+        """Where to split so that no `: NaN ,` sequence straddles the split (at most 256 bytes held back)."""
+        cut = max(len(data) - 16, 0)
+        floor = max(cut - 256, 0)
+        while cut > floor and data[cut - 1] in _TOKEN_CHARS:
+            cut -= 1
+        return cut
+
+
+def _fix(data: bytes) -> bytes:
+    if b"NaN" not in data and b"Infinity" not in data:
+        return data
+    return _NAN.sub(rb"\1null", data)
+
+
+class _Replay:
+    """A reader that first gives back the bytes already read to find the layout, then the rest of the file."""
+
+    def __init__(self, head: bytes, rest: CleanReader) -> None:
+        self._head = io.BytesIO(head)
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        return self._head.read(size) or self._rest.read(size)
+
+
+def iter_records(fileobj: BinaryIO, source: str) -> Iterator[tuple[str | None, Any]]:
+    """Yield (container, record) for every DECP record; container is "marche", "contrat-concession" or None.
+
+    Raises `NoticeParseError` for a document that is not DECP JSON or is malformed (with the records read so far).
+    """
+    reader = CleanReader(fileobj)
+    head, layout = _find_layout(reader, source)
+    stream = _Replay(head, reader)
+    done = 0
+    try:
+        if layout == "nested":
+            for container, record in _nested_records(stream):
+                done += 1
+                yield container, record
+        else:
+            for record in ijson.items(stream, layout):
+                done += 1
+                yield None, record
+    except ijson.JSONError as exc:
+        message = " ".join(str(exc).split())[:200]
+        raise NoticeParseError(source, f"malformed DECP JSON after {done} records: {message}") from None
+
+
+def _find_layout(reader: CleanReader, source: str) -> tuple[bytes, str]:
+    """Read just enough of the document to tell where its records are: an ijson prefix, or "nested"."""
+    head = b""
+    while True:
+        chunk = reader.read(CHUNK)
+        head += chunk
+        layout = _layout_of(head, complete=not chunk)
+        if layout is not None:
+            return head, layout
+        if not chunk or len(head) > _HEAD_LIMIT:
+            raise NoticeParseError(source, "not DECP JSON: no 'marches' list or object found")
+
+
+def _layout_of(head: bytes, complete: bool) -> str | None:
+    try:
+        for prefix, event, _value in ijson.parse(io.BytesIO(head)):
+            if prefix == "" and event == "start_array":
+                return "item"
+            if prefix == "marches" and event == "start_array":
+                return "marches.item"
+            if prefix == "marches" and event == "start_map":
+                return "nested"
+    except ijson.JSONError as exc:
+        if complete:
+            message = " ".join(str(exc).split())[:200]
+            raise NoticeParseError(None, f"malformed JSON: {message}") from None
+    return None
+
+
+def _nested_records(stream: _Replay) -> Iterator[tuple[str, Any]]:
+    """One pass over the 2022 layout, building each `marche` / `contrat-concession` item from ijson events."""
+    builder, container, depth = None, None, 0
+    for prefix, event, value in ijson.parse(stream):
+        if builder is None:
+            item_of = prefix[:-5] if prefix.endswith(".item") else prefix
+            if event == "start_map" and item_of in _NESTED_KEYS:
+                builder, container, depth = ijson.ObjectBuilder(), _NESTED_KEYS[item_of], 0
+            else:
+                continue
+        builder.event(event, value)
+        depth += event in ("start_map", "start_array")
+        depth -= event in ("end_map", "end_array")
+        if depth == 0:
+            yield container, builder.value
+            builder = None
