@@ -14,7 +14,8 @@ from collections import defaultdict
 
 from lxml import etree
 
-from ..model import Lot, LotResult, Money, Notice, Organisation, Received, Tender
+from ..model import AwardCriterion, Lot, LotResult, Money, Notice, Organisation, Received, Tender
+from ._ted_r209 import set_deadline
 from ._ted_values import (
     attr,
     cpv,
@@ -26,6 +27,7 @@ from ._ted_values import (
     parse_amount,
     parse_dmy,
     parse_int,
+    parse_weight,
     text,
 )
 from ._xml import localname
@@ -73,9 +75,12 @@ def read_form(form: etree._Element, notice: Notice) -> None:
     eu_funds = True if index.get("RELATES_TO_EU_PROJECT_YES") else None
     if index.get("RELATES_TO_EU_PROJECT_NO"):
         eu_funds = False
+    criteria = _award_criteria(index, notice)
     for lot in notice.lots:
         lot.eu_funds = eu_funds  # BT-60, stated once for the notice
+        lot.award_criteria = list(criteria)
         lot.tender_deadline = notice.procedure.tender_deadline
+        lot.request_deadline = notice.procedure.request_deadline
         lot.gpa_covered = notice.procedure.gpa_covered
     awards = [e for tag, found in index.items() if _AWARD_TAG.match(tag) for e in found]
     notice.results = [_read_award(a, notice) for a in sorted(awards, key=_document_order(body))]
@@ -84,6 +89,19 @@ def read_form(form: etree._Element, notice: Notice) -> None:
 def _first(index: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
     found = index.get(tag)
     return found[0] if found else None
+
+
+def _award_criteria(index: dict[str, list[etree._Element]], notice: Notice) -> list[AwardCriterion]:
+    """LOWEST_PRICE, or CRITERIA_DEFINITION name + WEIGHTING (the form gives no price/quality type: left null)."""
+    if index.get("LOWEST_PRICE"):
+        return [AwardCriterion(type="price")]
+    criteria = []
+    for definition in index.get("CRITERIA_DEFINITION", []):
+        name = text(find(definition, "CRITERIA"))
+        if name:
+            weight = parse_weight(findtext(definition, "WEIGHTING"), notice, "CRITERIA_DEFINITION/WEIGHTING")
+            criteria.append(AwardCriterion(name=name, weight=weight))
+    return criteria
 
 
 def _document_order(body: etree._Element):
@@ -113,7 +131,8 @@ def _read_procedure(body: etree._Element, index: dict[str, list[etree._Element]]
     main = _first(index, "CPV_MAIN")
     proc.cpv_main = cpv(None if main is None else find(main, "CPV_CODE"))
     if main is not None and main.getparent() is not None:
-        proc.cpv_additional = [c for c in (cpv(e) for e in main.getparent().iterfind("CPV_ADDITIONAL/CPV_CODE")) if c]
+        codes = (cpv(e) for e in iterfind(main.getparent(), "CPV_ADDITIONAL/CPV_CODE"))
+        proc.cpv_additional = [c for c in codes if c]
     for element in body.iter():
         name = localname(element)
         if name in PROCEDURE_TYPES:
@@ -121,7 +140,7 @@ def _read_procedure(body: etree._Element, index: dict[str, list[etree._Element]]
             break
     gpa = attr(_first(index, "CONTRACT_COVERED_GPA"), "VALUE")
     proc.gpa_covered = {"YES": True, "NO": False}.get(gpa or "")
-    proc.tender_deadline = parse_dmy(_first(index, "RECEIPT_LIMIT_DATE"), notice, "RECEIPT_LIMIT_DATE")
+    set_deadline(proc, parse_dmy(_first(index, "RECEIPT_LIMIT_DATE"), notice, "RECEIPT_LIMIT_DATE"))
     proc.framework = True if index.get("CONCLUSION_FRAMEWORK_AGREEMENT") else None
     total = _first(index, "TOTAL_FINAL_VALUE")
     costs = find(total, "COSTS_RANGE_AND_CURRENCY_WITH_VAT_RATE") if total is not None else _procedure_costs(index)

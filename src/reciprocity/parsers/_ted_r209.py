@@ -6,6 +6,8 @@ Award sections are read by `_ted_r209_awards`.
 
 from __future__ import annotations
 
+from datetime import date
+
 from lxml import etree
 
 from ..model import AwardCriterion, Lot, Notice, Organisation, Procedure, SelectionCriterion
@@ -40,6 +42,9 @@ PROCEDURE_TYPES = {
     "PT_NEGOTIATED_WITHOUT_PUBLICATION": "neg-wo-call",
     "PT_AWARD_CONTRACT_WITHOUT_PUBLICATION": "neg-wo-call",  # F15 VEAT, F25 concessions
 }
+# Procedures in two stages: TED's one "time limit for receipt of tenders or requests to participate" is then
+# the deadline for requests (BT-1311), not for tenders (BT-131).
+TWO_STAGE = frozenset({"restricted", "neg-w-call", "comp-dial", "innovation"})
 # LEFTI texts -> SelectionCriterion.type (TED gives them for the whole procedure, so every lot gets them).
 SELECTION_TEXTS = {
     "SUITABILITY": "suitability",
@@ -138,8 +143,16 @@ def _read_procedure(procedure: etree._Element | None, notice: Notice) -> None:
         proc.gpa_covered = True
     elif find(procedure, "NO_CONTRACT_COVERED_GPA") is not None:
         proc.gpa_covered = False
-    proc.tender_deadline = parse_date(findtext(procedure, "DATE_RECEIPT_TENDERS"), notice, "DATE_RECEIPT_TENDERS")
+    set_deadline(proc, parse_date(findtext(procedure, "DATE_RECEIPT_TENDERS"), notice, "DATE_RECEIPT_TENDERS"))
     # R2.0.9 has no e-submission field (URL_PARTICIPATION is only an address): electronic_submission stays null
+
+
+def set_deadline(proc: Procedure, deadline: date | None) -> None:
+    """File TED's single receipt deadline as BT-1311 (two-stage procedures) or BT-131 (the others)."""
+    if proc.type in TWO_STAGE:
+        proc.request_deadline = deadline
+    else:
+        proc.tender_deadline = deadline
 
 
 def _lot_elements(contract: etree._Element | None) -> list[etree._Element]:
@@ -198,6 +211,7 @@ def _apply_procedure_to_lots(lefti: etree._Element | None, notice: Notice) -> No
         lot.reserved = reserved
         lot.guarantee_required = guarantee
         lot.tender_deadline = notice.procedure.tender_deadline
+        lot.request_deadline = notice.procedure.request_deadline
         lot.gpa_covered = notice.procedure.gpa_covered
     cpvs = dict.fromkeys(c for lot in notice.lots for c in lot.cpv_additional if c != notice.procedure.cpv_main)
     notice.procedure.cpv_additional = list(cpvs)

@@ -17,7 +17,7 @@ from lxml import etree
 from ..errors import NoticeParseError
 from ..model import Notice
 from . import _ted_r208, _ted_r209
-from ._ted_values import attr, find, parse_date, publication_number
+from ._ted_values import attr, find, findtext, parse_date, publication_number
 from ._xml import localname
 
 _VERSION = re.compile(r"R2\.0\.\d\.S\d\d")
@@ -42,11 +42,12 @@ _KIND_BY_FORM = {
 
 def iter_root(root: etree._Element, source: str) -> Iterator[Notice | NoticeParseError]:
     """Yield the one notice of a TED_EXPORT document (or a NoticeParseError saying why it cannot be read)."""
-    form = _original_form(root)
+    coded = _child(root, "CODED_DATA_SECTION")
+    form = _original_form(root, findtext(coded, "NOTICE_DATA/LG_ORIG"))
     if form is None:
         yield NoticeParseError(source, "TED_EXPORT has no FORM_SECTION form to read")
         return
-    notice = _header(root, form, _child(root, "CODED_DATA_SECTION"), source)
+    notice = _header(root, form, coded, source)
     if notice.form.endswith("_2014") or notice.form == "MOVE":
         _ted_r209.read_form(form, notice)
     elif notice.form in _ted_r208.FORMS:
@@ -64,14 +65,15 @@ def _child(element: etree._Element, name: str) -> etree._Element | None:
     return None
 
 
-def _original_form(root: etree._Element) -> etree._Element | None:
-    """The form with @CATEGORY='ORIGINAL' (else the first form) under FORM_SECTION."""
+def _original_form(root: etree._Element, original_language: str | None) -> etree._Element | None:
+    """The form with @CATEGORY='ORIGINAL' under FORM_SECTION (several: the one in LG_ORIG), else the first form."""
     section = _child(root, "FORM_SECTION")
     if section is None:
         return None
     forms = [f for f in section if isinstance(f.tag, str) and localname(f) != "NOTICE_UUID"]
     originals = [f for f in forms if f.get("CATEGORY") == "ORIGINAL"]
-    return (originals or forms or [None])[0]
+    in_language = [f for f in originals if original_language and f.get("LG") == original_language.strip()]
+    return (in_language or originals or forms or [None])[0]
 
 
 def _schema_version(root: etree._Element, form: etree._Element) -> str | None:
