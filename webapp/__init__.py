@@ -1,13 +1,75 @@
-"""The Flask web app (placeholder until the web issue lands)."""
+"""The Flask web app: check a draft notice, browse an audit database, and a JSON API for other tools.
+
+It holds no logic of its own: every page and endpoint renders what the `reciprocity` library computes.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
+from typing import Any
+
 from flask import Flask
+from flask_wtf import CSRFProtect
+
+from reciprocity.errors import ConfigError
+
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # 20 MB
+_UNITS = {"K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3}
+log = logging.getLogger(__name__)
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory."""
+def parse_size(text: str) -> int:
+    """'20MB', '512K' or a plain number of bytes -> bytes (for RECIPROCITY_MAX_UPLOAD)."""
+    value = text.strip().upper()
+    for unit in sorted(_UNITS, key=len, reverse=True):
+        if value.endswith(unit) and value[: -len(unit)].strip().isdigit():
+            return int(value[: -len(unit)]) * _UNITS[unit]
+    if value.isdigit():
+        return int(value)
+    raise ConfigError(f"RECIPROCITY_MAX_UPLOAD: {text!r} is not a size such as 20MB")
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read the RECIPROCITY_* variables (read when the app is created, never at import time)."""
+    env = os.environ if environ is None else environ
+    settings: dict[str, Any] = {
+        "DATABASE": env.get("RECIPROCITY_DB", "reciprocity.db"),
+        "MAX_CONTENT_LENGTH": parse_size(env.get("RECIPROCITY_MAX_UPLOAD", str(DEFAULT_MAX_UPLOAD))),
+    }
+    if env.get("RECIPROCITY_SECRET_KEY"):
+        settings["SECRET_KEY"] = env["RECIPROCITY_SECRET_KEY"]
+    return settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: settings from the environment, then `test_config` on top."""
     app = Flask(__name__)
+    app.config.from_mapping(settings_from_env())
+    app.config.update(
+        JSON_SORT_KEYS=False, WTF_CSRF_TIME_LIMIT=None, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
+    )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        # Sessions (CSRF tokens) then last as long as this process; a shared deployment must set the variable.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        log.warning("RECIPROCITY_SECRET_KEY is not set: using a random key for this process only")
+    app.json.sort_keys = False
+    _register(app)
     return app
+
+
+def _register(app: Flask) -> None:
+    from . import api, db, errors, i18n, pages, report, security
+
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # the API takes no cookies-based session: no CSRF to protect against
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals.update(show=report.show, money=report.money)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)

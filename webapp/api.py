@@ -1,0 +1,81 @@
+"""JSON API under /api/v1/: the same library functions as the pages, rendered as JSON.
+
+Errors are never rendered here: views raise and `errors.py` answers `{"error": code, "detail": text}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from reciprocity import queries
+
+from .checking import ACCEPTED_TYPES, JSON_TYPES, check_document
+from .db import get_db
+from .errors import ApiError
+from .filters import filters_from_args, page_from_args
+from .openapi import openapi_document
+from .rules import rules_catalogue
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/check")
+def check() -> Response:
+    """Assess the notice in the body: one Assessment, or a list of them for a DECP file of several contracts."""
+    mimetype = request.mimetype or ""
+    if mimetype not in ACCEPTED_TYPES and not mimetype.endswith(("+xml", "+json")):
+        raise ApiError(415, "unsupported-media-type",
+                       f"Content-Type {mimetype or '(none)'} is not accepted; send {', '.join(ACCEPTED_TYPES)}")
+    data = request.get_data(cache=False)
+    if not data.strip():
+        raise ApiError(400, "empty-body", "the request body is empty; send a notice")
+    if mimetype in JSON_TYPES and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        raise ApiError(415, "unsupported-media-type", "the body is XML but Content-Type says JSON")
+    assessments = [a.to_dict() for a in check_document(data, "request body")]
+    return jsonify(assessments[0] if len(assessments) == 1 else assessments)
+
+
+@bp.get("/tenders")
+def tenders() -> Response:
+    """One page of tenders matching the filters, with the total."""
+    page, per_page = page_from_args(request.args)
+    return jsonify(queries.list_tenders(get_db(), filters_from_args(request.args), page, per_page))
+
+
+@bp.get("/tenders/<path:notice_id>")
+def tender(notice_id: str) -> Response:
+    """One tender: notice, lots, results, winners, findings and its assessment."""
+    return jsonify(queries.get_tender(get_db(), notice_id))
+
+
+@bp.get("/winners/<path:entity_id>")
+def winner(entity_id: str) -> Response:
+    """One grouped winner and its awards."""
+    return jsonify(queries.get_winner(get_db(), entity_id))
+
+
+@bp.get("/stats")
+def stats() -> Response:
+    """The report's figures for the filtered tenders."""
+    return jsonify(queries.stats(get_db(), filters_from_args(request.args)))
+
+
+@bp.get("/filters")
+def filter_options() -> Response:
+    """The values each filter offers in this database."""
+    return jsonify(queries.filter_options(get_db()))
+
+
+@bp.get("/rules")
+def rules() -> Response:
+    """Every finding code with its reference and confidence."""
+    return jsonify(rules_catalogue())
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 document describing this API."""
+    document: dict[str, Any] = openapi_document()
+    return jsonify(document)

@@ -1,0 +1,193 @@
+"""The OpenAPI 3 document of /api/v1/, built from the same constants the code validates with.
+
+It describes exactly what the endpoints accept and return; a schemathesis test checks the app against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reciprocity.model import AREAS, KINDS, ORIGIN_CLASSES, SEVERITIES, STATUSES
+from reciprocity.queries import MAX_PER_PAGE
+
+from .checking import ACCEPTED_TYPES
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required or list(properties), **extra}
+
+
+STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+REF = "#/components/schemas/"
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": {**STR, "description": "stable machine-readable code, e.g. parse-error, unsafe-xml"},
+                   "detail": {**STR, "description": "what went wrong, for people"}}, additionalProperties=False),
+    "Money": _obj({"amount": {**STR, "pattern": r"^-?\d+(\.\d+)?$", "description": "decimal, plain notation"},
+                   "currency": {**STR, "description": "ISO 4217"}}),
+    "Organisation": _obj({"name": _nullable(STR), "country": _nullable({**STR, "description": "ISO alpha-2"}),
+                          "legal_type": _nullable(STR), "identifiers": {"type": "array", "items": STR}},
+                         additionalProperties=True),
+    "Procedure": _obj({
+        "type": _nullable(STR), "contract_nature": _nullable({**STR, "enum": ["works", "supplies", "services"]}),
+        "cpv_main": _nullable(STR), "estimated_value": _nullable({"$ref": REF + "Money"}),
+        "gpa_covered": _nullable(BOOL), "tender_deadline": _nullable(DATE),
+        "electronic_submission": _nullable(BOOL)}, additionalProperties=True),
+    "Lot": _obj({"id": STR, "title": _nullable(STR), "cpv_main": _nullable(STR),
+                 "estimated_value": _nullable({"$ref": REF + "Money"}), "sme_suitable": _nullable(BOOL)},
+                additionalProperties=True),
+    "Received": _obj({k: _nullable(INT) for k in ("total", "sme", "other_eea", "non_eea", "electronic")},
+                     additionalProperties=True),
+    "Winner": _obj({"name": _nullable(STR), "country": _nullable(STR),
+                    "size": _nullable({**STR, "enum": ["micro", "small", "medium", "sme", "large"]}),
+                    "identifiers": {"type": "array", "items": STR}}, additionalProperties=True),
+    "LotResult": _obj({"lot_id": _nullable(STR), "received": _nullable({"$ref": REF + "Received"}),
+                       "winners": {"type": "array", "items": {"$ref": REF + "Winner"}},
+                       "value": _nullable({"$ref": REF + "Money"})}, additionalProperties=True),
+    "Notice": _obj({
+        "id": STR, "source_format": STR, "schema_version": _nullable(STR), "form": _nullable(STR),
+        "kind": {**STR, "enum": list(KINDS)}, "publication_number": _nullable(STR), "dispatch_date": _nullable(DATE),
+        "buyer": {"$ref": REF + "Organisation"}, "procedure": {"$ref": REF + "Procedure"},
+        "lots": {"type": "array", "items": {"$ref": REF + "Lot"}},
+        "results": {"type": "array", "items": {"$ref": REF + "LotResult"}},
+        "parse_warnings": {"type": "array", "items": STR}},
+        additionalProperties=True, description="The JSON contract of a notice (design.md), as `reciprocity parse` "
+        "prints it."),
+    "Finding": _obj({
+        "code": STR, "severity": {**STR, "enum": list(SEVERITIES)}, "area": {**STR, "enum": list(AREAS)},
+        "status": {**STR, "enum": list(STATUSES)}, "lot": _nullable(STR), "message": STR, "message_fr": STR,
+        "evidence": {"type": "object"}, "legal_ref": _nullable(STR), "recommendation": _nullable(STR),
+        "recommendation_fr": _nullable(STR), "confidence": {**STR, "enum": ["established", "unconfirmed"]}},
+        additionalProperties=True),
+    "Assessment": _obj({
+        "notice": {"$ref": REF + "Notice"}, "findings": {"type": "array", "items": {"$ref": REF + "Finding"}},
+        "sme_score": _nullable(_obj({"value": {**NUM, "minimum": 0, "maximum": 100}, "components": {"type": "object"}},
+                                    additionalProperties=True)),
+        "coverage": {"type": "object"},
+        "origin": {"type": "array", "items": _obj(
+            {"name": _nullable(STR), "country": _nullable(STR), "class": {**STR, "enum": list(ORIGIN_CLASSES)}},
+            additionalProperties=True)},
+        "benefit": _obj({"priority": {**NUM, "minimum": 0, "maximum": 100}, "reasons": {"type": "array"}},
+                        additionalProperties=True)}, additionalProperties=True),
+    "TenderSummary": _obj({
+        "id": STR, "publication_number": _nullable(STR), "source_format": _nullable(STR), "kind": _nullable(STR),
+        "title": _nullable(STR), "buyer_name": _nullable(STR), "buyer_country": _nullable(STR),
+        "dispatch_date": _nullable(STR), "year": _nullable(INT), "cpv_main": _nullable(STR),
+        "estimated_value": _nullable(STR), "estimated_currency": _nullable(STR), "sme_score": _nullable(NUM),
+        "benefit_priority": _nullable(NUM), "benefit_reasons": {"type": "array"},
+        "flagged_codes": {"type": "array", "items": STR}}, additionalProperties=True),
+    "TenderPage": _obj({"total": {**INT, "minimum": 0}, "page": {**INT, "minimum": 1},
+                        "per_page": {**INT, "minimum": 1, "maximum": MAX_PER_PAGE},
+                        "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}}}),
+    "Tender": _obj({"id": STR, "summary": {"$ref": REF + "TenderSummary"}, "notice": {"$ref": REF + "Notice"},
+                    "assessment": {"$ref": REF + "Assessment"}, "lots": {"type": "array"},
+                    "results": {"type": "array"}, "findings": {"type": "array"}, "source_file": _nullable(STR)},
+                   additionalProperties=True),
+    "Entity": _obj({"id": STR, "name": _nullable(STR), "country": _nullable(STR),
+                    "awards": {"type": "array", "items": {"type": "object"}}}, additionalProperties=True),
+    "Stats": {"type": "object", "additionalProperties": True,
+              "description": "The report's figures for the filtered tenders (indicators, origin over the years, "
+                             "top winners, ranked tenders), as `reciprocity report --json` prints them."},
+    "Rule": _obj({"code": STR, "area": {**STR, "enum": list(AREAS)}, "legal_ref": _nullable(STR),
+                  "confidence": {**STR, "enum": ["established", "unconfirmed"]}}, additionalProperties=True),
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": REF + "Error"}}}}
+
+
+def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+FILTER_PARAMS = [
+    _query("buyer_country", {**STR, "pattern": "^[A-Za-z]{2}$"}, "buyer country, ISO alpha-2"),
+    _query("buyer", STR, "part of the buyer's name"),
+    _query("year", {**INT, "minimum": 1900, "maximum": 2100}, "year of dispatch"),
+    _query("cpv", {**STR, "pattern": "^[0-9]{1,8}$"}, "CPV prefix, e.g. 33 or 331"),
+    _query("origin_class", {**STR, "enum": list(ORIGIN_CLASSES)}, "at least one winner of this origin class"),
+    _query("code", STR, "a flagged finding code, e.g. SME-NO-LOTS"),
+    _query("severity", {**STR, "enum": list(SEVERITIES)}, "at least one flagged finding of this severity"),
+    _query("kind", {**STR, "enum": list(KINDS)}, "notice kind"),
+    _query("min_priority", {**NUM, "minimum": 0, "maximum": 100}, "minimum benefit priority"),
+]
+PAGE_PARAMS = [
+    _query("page", {**INT, "minimum": 1, "maximum": 10_000_000, "default": 1}, "page number"),
+    _query("per_page", {**INT, "minimum": 1, "maximum": MAX_PER_PAGE, "default": 25}, "items per page"),
+]
+BAD = _error("bad input: unreadable notice, unsafe XML, unknown filter or invalid value")
+CHECK_BODY = {
+    "required": True,
+    "description": "One notice: eForms or TED XML, DECP (JSON or XML), or a notice in the JSON contract shape. "
+                   "The format is detected from the content.",
+    "content": {
+        **{t: {"schema": {**STR, "description": "XML notice"}} for t in ACCEPTED_TYPES if "xml" in t},
+        "application/json": {"schema": {"type": "object", "description": "a notice in the JSON contract shape "
+                                        "(with `id` and `source_format`), or a DECP JSON file"}},
+        "application/octet-stream": {"schema": {**STR, "format": "binary"}},
+        "text/plain": {"schema": STR},
+    },
+}
+ASSESSMENTS = {"oneOf": [{"$ref": REF + "Assessment"},
+                         {"type": "array", "minItems": 2, "items": {"$ref": REF + "Assessment"}}]}
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/check": {"post": {
+            "operationId": "check", "summary": "Assess a notice", "requestBody": CHECK_BODY,
+            "description": "Returns one Assessment; a DECP file holding several contracts returns an array of "
+                           "Assessments, one per contract, in file order.",
+            "responses": {"200": _ok("the assessment(s)", ASSESSMENTS), "400": BAD,
+                          "413": _error("body larger than the upload limit (RECIPROCITY_MAX_UPLOAD)"),
+                          "415": _error("Content-Type not accepted, or XML sent as JSON")}}},
+        "/tenders": {"get": {
+            "operationId": "listTenders", "summary": "Tenders matching the filters, highest benefit priority first",
+            "parameters": FILTER_PARAMS + PAGE_PARAMS,
+            "responses": {"200": _ok("one page of tenders", {"$ref": REF + "TenderPage"}), "400": BAD}}},
+        "/tenders/{notice_id}": {"get": {
+            "operationId": "getTender", "summary": "One tender with its lots, results, winners and findings",
+            "parameters": [{"name": "notice_id", "in": "path", "required": True, "schema": STR}],
+            "responses": {"200": _ok("the tender", {"$ref": REF + "Tender"}), "404": _error("no such tender")}}},
+        "/winners/{entity_id}": {"get": {
+            "operationId": "getWinner", "summary": "One grouped winner and its awards",
+            "parameters": [{"name": "entity_id", "in": "path", "required": True, "schema": STR}],
+            "responses": {"200": _ok("the winner", {"$ref": REF + "Entity"}), "404": _error("no such winner")}}},
+        "/stats": {"get": {
+            "operationId": "stats", "summary": "The report's figures for the filtered tenders",
+            "parameters": FILTER_PARAMS,
+            "responses": {"200": _ok("the figures", {"$ref": REF + "Stats"}), "400": BAD}}},
+        "/filters": {"get": {
+            "operationId": "filterOptions", "summary": "The values each filter offers in this database",
+            "responses": {"200": _ok("values per filter", {"type": "object", "additionalProperties":
+                                                           {"type": "array"}})}}},
+        "/rules": {"get": {
+            "operationId": "rules", "summary": "Every finding code with its reference and confidence",
+            "responses": {"200": _ok("the finding codes", {"type": "array", "items": {"$ref": REF + "Rule"}})}}},
+        "/openapi.json": {"get": {
+            "operationId": "openapi", "summary": "This document",
+            "responses": {"200": _ok("the OpenAPI document", {"type": "object"})}}},
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.0 document served at /api/v1/openapi.json."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "reciprocity API", "version": "1",
+                 "description": "Check tender notices against EU and French reciprocity and SME-access rules, "
+                                "and read an audit database. Errors are always {\"error\": code, \"detail\": text}."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {"schemas": SCHEMAS},
+    }
