@@ -177,9 +177,9 @@ def mark_file_done(db: Database, file: str, sha1: str, notices: int, errors: int
                                "done_at": when}, replace=True)
 
 
-def clear_errors(db: Database, file: str) -> None:
-    """Forget the errors recorded for a file that is being ingested again."""
-    db.execute("DELETE FROM ingest_errors WHERE file = ?", [file])
+def clear_errors(db: Database, file: str, member: str | None = None) -> None:
+    """Forget the errors recorded for a file (or archive member) that is being ingested again."""
+    db.execute("DELETE FROM ingest_errors WHERE file = ? AND coalesce(member, '') = ?", [file, member or ""])
 
 
 def record_error(db: Database, file: str, member: str | None, error: str, run: int) -> None:

@@ -1,0 +1,141 @@
+"""Export one table of the store as CSV, XLSX or Parquet, streaming rows (no cap but the format's own).
+
+CSV writes row by row; Parquet writes in record batches; XLSX uses openpyxl's write-only mode and starts a new
+sheet every XLSX_MAX_ROWS data rows (Excel's limit is 1,048,576 rows per sheet, header included).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from .errors import ConfigError
+
+TABLES = ("notices", "lots", "results", "winners", "findings", "entities", "ingest_runs", "ingest_errors",
+          "ingest_files")
+FORMATS = ("csv", "xlsx", "parquet")
+XLSX_MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 minus the header row
+XLSX_MAX_CELL = 32_767  # characters per cell in Excel: longer values (notice JSON) are cut, and counted
+FETCH_ROWS = 5_000
+
+
+def _columns(db: Database, table: str) -> list[tuple[str, str]]:
+    """(name, declared type) of a table's columns; unknown tables are errors naming the choices."""
+    if table not in TABLES or not db[table].exists():
+        raise ConfigError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    return [(c.name, (c.type or "TEXT").upper()) for c in db[table].columns]
+
+
+def _batches(db: Database, table: str, columns: list[str]) -> Iterator[list[tuple]]:
+    """The table's rows in primary-key order, FETCH_ROWS at a time, never the whole table at once."""
+    cursor = db.execute(f"SELECT {', '.join(columns)} FROM [{table}] ORDER BY rowid")
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield rows
+
+
+def export_csv(db: Database, table: str, out: TextIO) -> int:
+    """Write `table` as CSV (header + rows) to a text stream; returns the number of rows."""
+    columns = [name for name, _ in _columns(db, table)]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for rows in _batches(db, table, columns):
+        writer.writerows(rows)
+        count += len(rows)
+    return count
+
+
+def _xlsx_value(value: Any, stats: dict[str, int]) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) > XLSX_MAX_CELL:
+        stats["cut_cells"] += 1
+        return value[:XLSX_MAX_CELL]
+    return value
+
+
+def export_xlsx(db: Database, table: str, path: str | Path) -> dict[str, int]:
+    """Write `table` to an .xlsx file, over as many sheets as the row limit needs; returns rows/sheets/cuts."""
+    from openpyxl import Workbook
+
+    columns = [name for name, _ in _columns(db, table)]
+    book = Workbook(write_only=True)
+    stats = {"rows": 0, "sheets": 0, "cut_cells": 0}
+    sheet, in_sheet = None, XLSX_MAX_ROWS
+    for rows in _batches(db, table, columns):
+        for row in rows:
+            if in_sheet >= XLSX_MAX_ROWS:
+                stats["sheets"] += 1
+                sheet = book.create_sheet(table if stats["sheets"] == 1 else f"{table}_{stats['sheets']}")
+                sheet.append(columns)
+                in_sheet = 0
+            sheet.append([_xlsx_value(v, stats) for v in row])
+            in_sheet += 1
+            stats["rows"] += 1
+    if sheet is None:  # an empty table still gets its header
+        book.create_sheet(table).append(columns)
+        stats["sheets"] = 1
+    book.save(path)
+    return stats
+
+
+def _arrow_schema(columns: list[tuple[str, str]]):
+    import pyarrow as pa
+
+    kinds = {"INTEGER": pa.int64(), "REAL": pa.float64(), "FLOAT": pa.float64()}
+    return pa.schema([(name, kinds.get(kind, pa.string())) for name, kind in columns])
+
+
+def export_parquet(db: Database, table: str, path: str | Path) -> int:
+    """Write `table` to a Parquet file in record batches; returns the number of rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = _columns(db, table)
+    schema = _arrow_schema(columns)
+    names = [name for name, _ in columns]
+    count = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for rows in _batches(db, table, names):
+            data = {name: [_arrow_value(row[i], schema.field(i).type) for row in rows] for i, name in enumerate(names)}
+            writer.write_table(pa.Table.from_pydict(data, schema=schema))
+            count += len(rows)
+    return count
+
+
+def _arrow_value(value: Any, kind) -> Any:
+    """SQLite is loosely typed: a text column may hold numbers (and the reverse); cast to the column's type."""
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if kind == pa.string():
+        return str(value)
+    if kind == pa.int64():
+        return int(value)
+    return float(value)
+
+
+def export_table(db: Database, table: str, fmt: str, output: str | Path | None = None,
+                 stdout: TextIO | None = None) -> dict[str, int]:
+    """Export `table` in `fmt` to `output` (CSV may go to stdout); returns counts for the CLI to report."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        if output is None:
+            return {"rows": export_csv(db, table, stdout or sys.stdout)}
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            return {"rows": export_csv(db, table, handle)}
+    if output is None:
+        raise ConfigError(f"--output is required for {fmt} (a binary format)")
+    if fmt == "xlsx":
+        return export_xlsx(db, table, output)
+    return {"rows": export_parquet(db, table, output)}
