@@ -1,12 +1,76 @@
-"""Notice -> Assessment (placeholder until the rules land)."""
+"""Notice -> Assessment: coverage, winners' origin, every registered rule, SME score and the benefit verdict.
+
+The launch date decides which rule version applies (design.md "Time"): the dispatch date, else today for a
+draft. Every interface (CLI, web, JSON) renders the Assessment built here.
+"""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from .model import Assessment, Notice
+from .model import Assessment, Finding, Notice
+from .rules import RULES
+from .rules.agreements import coverage as compute_coverage
+from .rules.base import Context
+from .rules.data import RuleData, load_rule_data
+from .rules.findings import to_jsonable
+from .rules.origin import classify_winners
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "problem": 2}
 
 
-def assess(notice: Notice, today: date | None = None) -> Assessment:
-    """Run every rule over a notice."""
-    return Assessment(notice=notice)
+def assess(notice: Notice, today: date | None = None, data: RuleData | None = None) -> Assessment:
+    """Run every rule of the registry over a notice and summarise what it means for firms established in France."""
+    data = data or load_rule_data()
+    as_of = notice.dispatch_date or today or date.today()
+    cov = compute_coverage(notice, data, as_of)
+    ctx = Context(notice=notice, data=data, as_of=as_of, coverage=cov)
+    ctx.origin = classify_winners(notice, data, cov, as_of)
+    findings = [finding for module in RULES for finding in module.check(ctx)]
+    return Assessment(
+        notice=notice,
+        findings=findings,
+        sme_score=_sme_score(ctx, findings),
+        coverage=to_jsonable(cov),
+        origin=to_jsonable(ctx.origin),
+        benefit=benefit(findings, cov.get("value_eur"), data),
+    )
+
+
+def _sme_score(ctx: Context, findings: list[Finding]) -> dict[str, Any] | None:
+    """The SME engineer's `rules.sme_score.compute(ctx, findings)` when that module exists, else None."""
+    try:
+        module = importlib.import_module(".rules.sme_score", __package__)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.endswith("sme_score"):
+            return None
+        raise
+    return module.compute(ctx, findings)
+
+
+def benefit(findings: list[Finding], value_eur: Decimal | None, data: RuleData) -> dict[str, Any]:
+    """Priority 0-100 and reasons (weights in data/benefit.yaml), each naming the flagged codes behind it."""
+    flagged = [f for f in findings if f.status == "flagged"]
+    reasons, details, total = [], [], 0
+    for key, reason in data.benefit_reasons.items():
+        codes = _matching_codes(flagged, reason, value_eur)
+        if not codes:
+            continue
+        total += reason["weight"]
+        reasons.append(f"{reason['en']} ({', '.join(codes)})")
+        details.append({"key": key, "weight": reason["weight"], "codes": codes, "en": reason["en"],
+                        "fr": reason["fr"]})
+    return {"priority": min(100, total), "reasons": reasons,
+            "reasons_fr": [f"{d['fr']} ({', '.join(d['codes'])})" for d in details], "details": details}
+
+
+def _matching_codes(flagged: list[Finding], reason: dict[str, Any], value_eur: Decimal | None) -> list[str]:
+    floor = reason.get("min_value_eur")
+    if floor is not None and (value_eur is None or value_eur < floor):
+        return []
+    minimum = _SEVERITY_RANK[reason.get("min_severity", "info")]
+    codes = [f.code for f in flagged if f.code in reason["codes"] and _SEVERITY_RANK[f.severity] >= minimum]
+    return list(dict.fromkeys(codes))

@@ -1,0 +1,154 @@
+"""Which trade agreements cover this procurement: buyer category, nature, value in EUR against the dated threshold.
+
+Covered means (reciprocity-rules.md §1 rule 1, §5 K7): the buyer category is in the agreement's coverage, the
+nature is not excluded (social services and defence are outside the EU's GPA offer) and the estimated value is at
+or above the EU threshold in force on the launch date (Dir. 2014/24 art. 4: "equal to or greater than").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..model import Finding, Money, Notice
+from .base import Context
+from .findings import make_finding
+
+CODES = ("RECIP-COVERED-AGREEMENTS",)
+
+
+def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
+    """(category, what it was read from): BT-01 legal basis, then TED form, then BT-610 activity, then BT-11."""
+    mapping = data.buyer_categories
+    basis = (notice.procedure.legal_basis or "").upper()
+    if mapping["legal_basis"].get(basis):
+        return mapping["legal_basis"][basis], f"legal basis {basis} (BT-01)"
+    form = (notice.form or "").split("_")[0].upper()
+    if notice.source_format == "ted" and form in mapping["forms"]:
+        return mapping["forms"][form], f"TED form {notice.form}"
+    activity = notice.buyer.activity
+    if activity and activity in mapping["utilities_activities"]:
+        return "utilities", f"buyer activity {activity} (BT-610 / CE_ACTIVITY)"
+    legal_type = (notice.buyer.legal_type or "").lower()
+    if legal_type in mapping["legal_type"]:
+        category = mapping["legal_type"][legal_type]
+        return category, f"buyer legal type {notice.buyer.legal_type} (BT-11 / CA_TYPE)" if category else None
+    return None, None
+
+
+def estimated_value(notice: Notice) -> tuple[Money | None, str | None]:
+    """The value that decides thresholds: BT-27 procedure value, else the sum of lot values, else (results only)
+    the sum of awarded values as a stated proxy. Mixed currencies or gaps give None, never a partial sum."""
+    if notice.procedure.estimated_value is not None:
+        return notice.procedure.estimated_value, "procedure estimated value (BT-27)"
+    total = _sum([lot.estimated_value for lot in notice.lots])
+    if total is not None:
+        return total, "sum of lot estimated values (BT-27 per lot)"
+    total = _sum([r.value for r in notice.results])
+    if total is not None:
+        return total, "sum of awarded values (BT-720/VAL_TOTAL), used as a proxy for the estimate"
+    return None, None
+
+
+def _sum(values: list[Money | None]) -> Money | None:
+    if not values or any(v is None for v in values) or len({v.currency for v in values}) != 1:
+        return None
+    return Money(sum((v.amount for v in values), Decimal(0)), values[0].currency)
+
+
+def nature_of(notice: Notice, data: Any) -> str | None:
+    """works | supplies | services | social-services (light regime, by main CPV), or None."""
+    nature = notice.procedure.contract_nature
+    if nature == "services" and data.is_social_services(notice.procedure.cpv_main):
+        return "social-services"
+    return nature
+
+
+def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
+    """Coverage of this procurement by the GPA and EU agreements, with every value it was decided from."""
+    category, category_source = buyer_category(notice, data)
+    nature = nature_of(notice, data)
+    money, value_source = estimated_value(notice)
+    value_eur = data.to_eur(money, as_of)
+    threshold = data.eu_threshold(category, nature, as_of)
+    result: dict[str, Any] = {
+        "buyer_category": category, "buyer_category_source": category_source, "nature": nature,
+        "value_eur": value_eur, "value_source": value_source,
+        "value": money.to_dict() if money else None, "threshold_eur": threshold,
+        "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered,
+    }
+    result["missing"] = _missing(notice, category, nature, money, value_eur, threshold)
+    result.update(_agreements(data, category, nature, value_eur, threshold))
+    result["confidence"] = _confidence(data, as_of, category, result["agreements"])
+    return result
+
+
+def _missing(notice, category, nature, money, value_eur, threshold) -> list[str]:
+    missing = []
+    if category is None:
+        missing.append("buyer category (BT-01 legal basis / BT-11 buyer legal type)")
+    if nature is None:
+        missing.append("contract nature (BT-23)")
+    if money is None:
+        missing.append("estimated value (BT-27)")
+    elif value_eur is None:
+        missing.append(f"EUR exchange rate for {money.currency}")
+    if threshold is None and category and nature:
+        missing.append("EU threshold for this date and category")
+    return missing
+
+
+def _agreements(data, category, nature, value_eur, threshold) -> dict[str, Any]:
+    """Agreement ids covering this procurement; `above_threshold` None when the value is unknown."""
+    if category is None or nature is None:
+        return {"above_threshold": None, "agreements": [], "gpa": None}
+    eligible = [aid for aid in data.all_agreement_ids()
+                if category in data.agreement(aid)["covers"] and nature != "social-services"]
+    if not eligible:
+        return {"above_threshold": None if value_eur is None or threshold is None else value_eur >= threshold,
+                "agreements": [], "gpa": False}
+    if value_eur is None or threshold is None:
+        return {"above_threshold": None, "agreements": [], "gpa": None}
+    above = value_eur >= threshold
+    agreements = eligible if above else []
+    return {"above_threshold": above, "agreements": agreements, "gpa": "GPA" in agreements}
+
+
+def _confidence(data, as_of, category, agreements) -> str:
+    period = data.threshold_period(as_of) or {}
+    weak = period.get("confidence") == "unconfirmed"
+    weak = weak or any(category in data.agreement(a).get("unconfirmed_categories", []) for a in agreements)
+    return "unconfirmed" if weak else "established"
+
+
+def check(ctx: Context) -> list[Finding]:
+    """RECIP-COVERED-AGREEMENTS: flagged when covered, passed when not, insufficient-data when undecidable."""
+    cov, notice = ctx.coverage, ctx.notice
+    buyer_country = notice.buyer.country
+    if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
+        return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA")]
+    if cov["agreements"]:
+        return [_finding(ctx, "flagged", agreements=cov["agreements"], category=cov["buyer_category"],
+                         nature=cov["nature"], value_eur=cov["value_eur"], threshold_eur=cov["threshold_eur"])]
+    if cov["gpa"] is False:
+        return [_finding(ctx, "passed", reason=_not_covered_reason(cov))]
+    return [_finding(ctx, "insufficient-data", missing=cov["missing"] or ["coverage data"])]
+
+
+def _not_covered_reason(cov: dict[str, Any]) -> str:
+    if cov["nature"] == "social-services":
+        return "social and other specific services are outside the GPA"
+    if cov["buyer_category"] == "defence":
+        return "defence and security procurement (Dir. 2009/81) is outside the agreements"
+    if cov["above_threshold"] is False:
+        return f"EUR {cov['value_eur']:,.0f} below the threshold of EUR {cov['threshold_eur']:,.0f}".replace(",", " ")
+    return f"{cov['buyer_category']} buyers are not covered"
+
+
+def _finding(ctx: Context, status: str, **params: Any) -> Finding:
+    cov = ctx.coverage
+    evidence = {k: cov.get(k) for k in ("buyer_category", "buyer_category_source", "nature", "value", "value_eur",
+                                         "value_source", "threshold_eur", "as_of", "gpa_declared", "missing")}
+    return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence,
+                        confidence=cov.get("confidence"), **params)

@@ -1,0 +1,219 @@
+"""Load and strictly validate the rule data (`rules/data/*.yaml`) and give typed access to it.
+
+Every legal fact (threshold, agreement, rate, measure) lives in YAML with its `source`; changing a threshold or
+adding an IPI measure is a data edit, not a code change. Loading fails with `RuleDataError` naming the file and
+the key on any unknown key, missing `source` or bad date (style.md rule 5).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import RuleDataError
+from ..model import Money
+from .schema import CONFIDENCE, Fields, ListOf, MapOf, Nullable, OneOf, validate
+
+DATA_DIR = Path(__file__).parent / "data"
+CATEGORIES = ("central", "sub-central", "utilities", "defence")
+NATURES = ("works", "supplies", "services", "social-services")
+_TEXT = Fields({"en": str, "fr": str})
+_OPT = {"?confidence": CONFIDENCE, "?note": str}
+
+CODE_ENTRY = Fields({
+    "area": OneOf(("sme", "reciprocity", "origin", "competition", "quality")),
+    "severity": OneOf(("info", "warning", "problem")),
+    "title": _TEXT, "legal_ref": Nullable(str), "confidence": CONFIDENCE, "source": str,
+    "messages": MapOf(_TEXT), "recommendation": Nullable(_TEXT), "?note": str,
+})
+_PERIOD_DATES = {"from": date, "?to": date, "source": str, **_OPT}
+SCHEMAS: dict[str, Any] = {
+    "codes": MapOf(CODE_ENTRY),
+    "countries": Fields({
+        "eu_members": MapOf(Fields(_PERIOD_DATES)),
+        "eea_members": MapOf(Fields(_PERIOD_DATES)),
+        "agreements": MapOf(Fields({"name": str, "covers": ListOf(OneOf(CATEGORIES)), "source": str,
+                                    "?unconfirmed_categories": ListOf(OneOf(CATEGORIES)), **_OPT})),
+        "partners": MapOf(Fields({"name": str, "?note": str, "agreements": ListOf(Fields({
+            "id": str, "from": Nullable(date), "source": str, **_OPT}))})),
+    }),
+    "thresholds": Fields({
+        "eu_periods": ListOf(Fields({**_PERIOD_DATES, "values": MapOf(
+            MapOf(Decimal, keys=NATURES), keys=CATEGORIES)})),
+        "social_services_cpv": Fields({"prefixes": ListOf(str), "source": str, **_OPT}),
+        "french": ListOf(Fields({"id": str, "rule": str, "?nature": ListOf(OneOf(NATURES)), "value": Decimal,
+                                 "article": str, **_PERIOD_DATES})),
+        "buyer_categories": Fields({
+            "source": str, **_OPT,
+            "legal_basis": MapOf(Nullable(OneOf(CATEGORIES))),
+            "forms": MapOf(OneOf(CATEGORIES)),
+            "legal_type": MapOf(Nullable(OneOf(CATEGORIES))),
+            "utilities_activities": ListOf(str),
+        }),
+    }),
+    "exchange_rates": Fields({"rates": MapOf(ListOf(Fields({"per_eur": Decimal, **_PERIOD_DATES})))}),
+    "ipi": Fields({"measures": ListOf(Fields({
+        "id": str, "code": str, "legal_act": str, "country": str, "cpv_from": str, "cpv_to": str,
+        "value_floor_eur": Decimal, "input_cap": Decimal, "mention_patterns": ListOf(str), **_PERIOD_DATES}))}),
+    "fsr": Fields({"notification": Fields({
+        "threshold_eur": Decimal, "lot_threshold_eur": Decimal, "excluded_categories": ListOf(OneOf(CATEGORIES)),
+        **_PERIOD_DATES})}),
+    "clauses": MapOf(Fields({"patterns": ListOf(str), "source": str, **_OPT})),
+    "benefit": Fields({"reasons": MapOf(Fields({
+        "codes": ListOf(str), "weight": int, "?min_severity": OneOf(("info", "warning", "problem")),
+        "?min_value_eur": Decimal, "en": str, "fr": str, "source": str}))}),
+}
+
+
+def load_yaml(name: str, schema: Any, directory: Path | None = None) -> Any:
+    """Read `<directory>/<name>.yaml` and validate it against `schema` (see rules/schema.py)."""
+    path = (directory or DATA_DIR) / f"{name}.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleDataError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleDataError(f"{path.name}: invalid YAML: {exc}") from None
+    return validate(raw, schema, path.name)
+
+
+def _in_period(entry: dict[str, Any], as_of: date) -> bool:
+    start, end = entry.get("from"), entry.get("to")
+    return start is not None and start <= as_of and (end is None or as_of <= end)
+
+
+class RuleData:
+    """The validated rule data, with the lookups rules need (thresholds by date, rates, countries, codes)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or DATA_DIR
+        self.raw: dict[str, Any] = {name: load_yaml(name, schema, self.directory) for name, schema in SCHEMAS.items()}
+        self.codes: dict[str, dict[str, Any]] = self.raw["codes"]
+        self._check_references()
+
+    def _check_references(self) -> None:
+        """Cross-file checks: every partner's agreement id exists; every message status is a real status."""
+        agreements = self.raw["countries"]["agreements"]
+        for country, partner in self.raw["countries"]["partners"].items():
+            for i, item in enumerate(partner["agreements"]):
+                if item["id"] not in agreements:
+                    raise RuleDataError(f"countries.yaml: partners.{country}.agreements[{i}].id: "
+                                        f"unknown agreement {item['id']!r}")
+        for code, entry in self.codes.items():
+            for status in entry["messages"]:
+                if status.split("-")[0] not in ("flagged", "passed", "not", "insufficient"):
+                    raise RuleDataError(f"codes.yaml: {code}.messages.{status}: unknown status")
+
+    def code(self, code: str) -> dict[str, Any]:
+        """The text entry of a finding code; unknown codes are errors, not silent defaults."""
+        try:
+            return self.codes[code]
+        except KeyError:
+            raise RuleDataError(f"codes.yaml: {code}: unknown finding code") from None
+
+    # -- thresholds ---------------------------------------------------------------------------------------
+    def threshold_period(self, as_of: date) -> dict[str, Any] | None:
+        """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold."""
+        return next((p for p in self.raw["thresholds"]["eu_periods"] if _in_period(p, as_of)), None)
+
+    def eu_threshold(self, category: str | None, nature: str | None, as_of: date) -> Decimal | None:
+        """EU threshold (EUR, net of VAT) for a buyer category and nature on a date; None when not known."""
+        period = self.threshold_period(as_of)
+        if period is None or category is None or nature is None:
+            return None
+        return period["values"].get(category, {}).get(nature)
+
+    def is_social_services(self, cpv: str | None) -> bool:
+        """True when the main CPV falls in the light regime (Annex XIV) list we hold."""
+        prefixes = self.raw["thresholds"]["social_services_cpv"]["prefixes"]
+        return bool(cpv) and any(cpv.startswith(p) for p in prefixes)
+
+    def french_thresholds(self, as_of: date) -> list[dict[str, Any]]:
+        """French national thresholds in force on `as_of`."""
+        return [t for t in self.raw["thresholds"]["french"] if _in_period(t, as_of)]
+
+    @property
+    def buyer_categories(self) -> dict[str, Any]:
+        return self.raw["thresholds"]["buyer_categories"]
+
+    # -- money ----------------------------------------------------------------------------------------------
+    def rate(self, currency: str, as_of: date) -> dict[str, Any] | None:
+        """The EUR rate entry for a currency on a date, or None (the value is then unknown, never guessed)."""
+        entries = self.raw["exchange_rates"]["rates"].get(currency.upper(), [])
+        return next((e for e in reversed(entries) if _in_period(e, as_of)), None)
+
+    def to_eur(self, money: Money | None, as_of: date) -> Decimal | None:
+        """Convert an amount to EUR with the dated rate; None when the amount or the rate is missing."""
+        if money is None:
+            return None
+        entry = self.rate(money.currency or "EUR", as_of)
+        return None if entry is None else (money.amount / entry["per_eur"]).quantize(Decimal("0.01"))
+
+    # -- countries ------------------------------------------------------------------------------------------
+    def is_eu_eea(self, country: str, as_of: date) -> bool:
+        """Member of the EU or the EEA on `as_of` (GB until 2020-12-31)."""
+        countries = self.raw["countries"]
+        entry = countries["eu_members"].get(country) or countries["eea_members"].get(country)
+        return entry is not None and _in_period(entry, as_of)
+
+    def is_eu(self, country: str | None, as_of: date) -> bool:
+        entry = self.raw["countries"]["eu_members"].get(country or "")
+        return entry is not None and _in_period(entry, as_of)
+
+    def agreements_in_force(self, country: str, as_of: date) -> list[dict[str, Any]]:
+        """The partner's agreements applying on `as_of`, each merged with the agreement's definition."""
+        partner = self.raw["countries"]["partners"].get(country)
+        if partner is None:
+            return []
+        definitions = self.raw["countries"]["agreements"]
+        return [{**definitions[a["id"]], **a} for a in partner["agreements"] if _in_period(a, as_of)]
+
+    def agreement(self, agreement_id: str) -> dict[str, Any]:
+        return self.raw["countries"]["agreements"][agreement_id]
+
+    def all_agreement_ids(self) -> list[str]:
+        return list(self.raw["countries"]["agreements"])
+
+    # -- measures and texts -----------------------------------------------------------------------------------
+    @property
+    def ipi_measures(self) -> list[dict[str, Any]]:
+        return self.raw["ipi"]["measures"]
+
+    @property
+    def fsr(self) -> dict[str, Any]:
+        return self.raw["fsr"]["notification"]
+
+    def patterns(self, clause: str) -> list[str]:
+        return self.raw["clauses"][clause]["patterns"]
+
+    @property
+    def benefit_reasons(self) -> dict[str, dict[str, Any]]:
+        return self.raw["benefit"]["reasons"]
+
+    def iter_entries(self):
+        """Yield (file, key path, entry) for every legal-fact entry, so tests can check each has a source."""
+        for name, data in self.raw.items():
+            yield from _entries(name, data, "")
+
+
+def _entries(file: str, value: Any, path: str):
+    if isinstance(value, dict):
+        if "source" in value:
+            yield file, path, value
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                yield from _entries(file, item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _entries(file, item, f"{path}[{i}]")
+
+
+@lru_cache(maxsize=4)
+def load_rule_data(directory: Path | None = None) -> RuleData:
+    """The rule data, loaded and validated once per directory (cached)."""
+    return RuleData(directory)

@@ -1,0 +1,80 @@
+"""The single builder of findings: texts, legal reference, recommendation and confidence come from codes.yaml."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from string import Formatter
+from typing import Any
+
+from ..errors import RuleDataError
+from ..model import STATUSES, Finding
+from .base import Context
+
+_SHOW_RECOMMENDATION = ("flagged", "insufficient-data")
+
+
+def make_finding(ctx: Context, code: str, status: str, lot: str | None = None, evidence: dict[str, Any] | None = None,
+                 severity: str | None = None, variant: str | None = None, confidence: str | None = None,
+                 **message_params: Any) -> Finding:
+    """Build the finding of `code` with `status`; `variant` picks e.g. the `flagged-problem` message.
+
+    Severity is the code's default when flagged (or `severity`), and "info" for every other status so that only
+    flagged findings can block a publication. Confidence is the code's, lowered to "unconfirmed" by the rule
+    when the data it relied on is unconfirmed.
+    """
+    if status not in STATUSES:
+        raise RuleDataError(f"codes.yaml: {code}: unknown status {status!r}")
+    entry = ctx.data.code(code)
+    message = _message(entry, code, f"{status}-{variant}" if variant else status, message_params)
+    recommendation = entry["recommendation"] if status in _SHOW_RECOMMENDATION else None
+    return Finding(
+        code=code,
+        severity=(severity or entry["severity"]) if status == "flagged" else "info",
+        area=entry["area"],
+        status=status,
+        message=message["en"],
+        message_fr=message["fr"],
+        lot=lot,
+        evidence=to_jsonable(evidence or {}),
+        legal_ref=entry["legal_ref"],
+        recommendation=recommendation["en"] if recommendation else None,
+        recommendation_fr=recommendation["fr"] if recommendation else None,
+        confidence="unconfirmed" if "unconfirmed" in (confidence, entry["confidence"]) else "established",
+    )
+
+
+def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any]) -> dict[str, str]:
+    templates = entry["messages"].get(key)
+    if templates is None:
+        raise RuleDataError(f"codes.yaml: {code}.messages.{key}: missing message")
+    values = {k: _display(v) for k, v in params.items()}
+    out = {}
+    for lang, template in templates.items():
+        needed = {name for _, name, _, _ in Formatter().parse(template) if name}
+        missing = needed - values.keys()
+        if missing:
+            raise RuleDataError(f"codes.yaml: {code}.messages.{key}.{lang}: no value for {sorted(missing)}")
+        out[lang] = template.format(**values)
+    return out
+
+
+def _display(value: Any) -> str:
+    """Readable message values: amounts with thin grouping, lists joined."""
+    if isinstance(value, Decimal):
+        return f"{value:,.0f}".replace(",", " ")
+    if isinstance(value, list | tuple | set):
+        return ", ".join(_display(v) for v in value) or "—"
+    return "—" if value is None else str(value)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Evidence must serialise to JSON: Decimals as strings, dates as ISO, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,41 @@
+"""Accent- and case-insensitive search of a notice's free texts, for clauses the rules look for."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import Notice
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, whitespace collapsed (so "Pays  Tiers" matches "pays tiers")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", plain.replace("\u00a0", " ")).lower()
+
+
+def notice_texts(notice: Notice) -> dict[str, str]:
+    """The free texts a clause may sit in: title, description, BT-300 additional info, lots, selection criteria."""
+    proc = notice.procedure
+    texts = {"procedure.title": proc.title, "procedure.description": proc.description,
+             "procedure.additional_info": proc.additional_info}
+    for lot in notice.lots:
+        texts[f"lots[{lot.id}].title"] = lot.title
+        texts[f"lots[{lot.id}].description"] = lot.description
+        for i, criterion in enumerate(lot.selection_criteria):
+            texts[f"lots[{lot.id}].selection_criteria[{i}]"] = criterion.description
+    return {where: text for where, text in texts.items() if text and text.strip()}
+
+
+def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] | None:
+    """(where, pattern) of the first pattern found in any text, else None."""
+    folded_patterns = [fold(p) for p in patterns]
+    for where, text in texts.items():
+        folded = fold(text)
+        for pattern in folded_patterns:
+            if pattern in folded:
+                return where, pattern
+    return None

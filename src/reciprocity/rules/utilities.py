@@ -1,0 +1,56 @@
+"""RECIP-UTILITIES-ORIGIN-RULE: utilities supply contracts may reject tenders with > 50 % of products from
+non-covered third countries and must prefer an equivalent tender within 3 % (Dir. 2014/25 art. 85; CCP
+L2153-2, R2153-3, R2153-4)."""
+
+from __future__ import annotations
+
+from ..model import Finding
+from .base import Context
+from .findings import make_finding
+from .text import find_clause, notice_texts
+
+CODES = ("RECIP-UTILITIES-ORIGIN-RULE",)
+
+
+def check(ctx: Context) -> list[Finding]:
+    """Flagged (info) for a utilities supply procurement; warning when tenders show non-covered origins."""
+    category, nature = ctx.coverage.get("buyer_category"), ctx.coverage.get("nature")
+    if category not in (None, "utilities") or nature not in (None, "supplies"):
+        reason = f"{category or '?'} buyer, {nature or '?'} contract: not a utilities supply procurement"
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
+    if category is None or nature is None:
+        missing = [m for m in ctx.coverage.get("missing", []) if "category" in m or "nature" in m]
+        return [make_finding(ctx, CODES[0], "insufficient-data", evidence={"missing": missing}, missing=missing)]
+    origins = _non_covered_origins(ctx)
+    if origins:
+        return [make_finding(ctx, CODES[0], "flagged", severity="warning", variant="origin",
+                             evidence={"tender_origins": origins}, origins=sorted(set(origins.values())))]
+    clause = _announced(ctx)
+    if clause:
+        return [make_finding(ctx, CODES[0], "passed", evidence={"found_in": clause[0], "pattern": clause[1]},
+                             clause=f"“{clause[1]}” in {clause[0]}")]
+    return [make_finding(ctx, CODES[0], "flagged", evidence={"buyer_category": category, "nature": nature})]
+
+
+def _non_covered_origins(ctx: Context) -> dict[str, str]:
+    """Tender id -> country of origin of products (BT-191) outside the EU/EEA and without an agreement."""
+    found = {}
+    for result in ctx.notice.results:
+        for i, tender in enumerate(result.tenders):
+            for country in tender.origin_countries:
+                if not ctx.data.is_eu_eea(country, ctx.as_of) and not ctx.data.agreements_in_force(country, ctx.as_of):
+                    found[tender.id or f"{result.lot_id}[{i}]"] = country
+    return found
+
+
+def _announced(ctx: Context) -> tuple[str, str] | None:
+    """The notice already announces the rule: an article reference, or a 50 % share next to an origin word."""
+    texts = notice_texts(ctx.notice)
+    found = find_clause(texts, ctx.data.patterns("utilities_origin"))
+    if found:
+        return found
+    share = find_clause(texts, ctx.data.patterns("utilities_origin_share"))
+    if share and find_clause({share[0]: texts[share[0]]}, ctx.data.patterns("origin_words")):
+        return share
+    return None
+
