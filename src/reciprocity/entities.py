@@ -39,6 +39,7 @@ ab oy oyj as asa aps a/s
 sp zoo spzoo sro as kft zrt nyrt doo dd ad ood eood
 """.split())
 _DOTTED = re.compile(r"\b(?:[a-z]\s?\.\s?){2,}")
+_LABEL = re.compile(r"^(SIRET|SIREN|TVA|VAT|N° TVA)\s*[:=]?\s*", re.IGNORECASE)  # "SIRET: 123…"
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -66,7 +67,7 @@ def identifier_keys(identifiers: list[str], types: list[str | None], country: st
 
 
 def _identifier_key(raw: str, kind: str, country: str) -> str | None:
-    value = re.sub(r"[\s.\-/]", "", raw).upper()
+    value = re.sub(r"[\s.\-/]", "", _LABEL.sub("", raw.strip())).upper()
     if len(value) < 5 or len(set(value)) == 1:  # "0", "N/A", "00000000000000": no identifier at all
         return None
     if value.isdigit() and len(value) in (9, 14) and (country in ("", "FR") or kind in ("SIRET", "SIREN")):

@@ -7,12 +7,35 @@ Built in the ingest workers, so the single writer only inserts. Child keys are `
 from __future__ import annotations
 
 import json
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from .errors import ReciprocityError
 from .model import Assessment, LotResult, Money
 from .store import _json, notice_family, value_eur, version_key
 
 Rows = dict[str, list[dict[str, Any]]]
+
+
+@lru_cache(maxsize=1)
+def _rule_data():
+    """The rule data's dated exchange rates, or None when they cannot be loaded (EUR amounts only, then)."""
+    try:
+        from .rules.data import load_rule_data
+
+        return load_rule_data()
+    except (ImportError, ReciprocityError):
+        return None
+
+
+def to_eur(money: Money | None, as_of: date | None) -> float | None:
+    """EUR value of an amount: EUR as is, other currencies at the rule data's rate on `as_of`, else None."""
+    direct = value_eur(money)
+    if direct is not None or money is None or as_of is None or _rule_data() is None:
+        return direct
+    converted = _rule_data().to_eur(money, as_of)
+    return None if converted is None else float(converted)
 
 
 def assessment_rows(assessment: Assessment, source_file: str | None = None) -> Rows:
@@ -23,7 +46,7 @@ def assessment_rows(assessment: Assessment, source_file: str | None = None) -> R
     classes = _origin_classes(assessment)
     results, winners = [], []
     for position, result in enumerate(notice.results):
-        result_row = _result_row(notice.id, position, result)
+        result_row = _result_row(notice.id, position, result, notice.dispatch_date or notice.publication_date)
         results.append(result_row)
         winners.extend(_winner_rows(result_row, result, classes[len(winners):len(winners) + len(result.winners)]))
     return {
@@ -55,7 +78,7 @@ def _notice_row(assessment: Assessment, data: dict, notice_dict: dict, winners: 
         "cpv_main": proc.cpv_main, "cpv_division": proc.cpv_main[:2] if proc.cpv_main else None,
         "contract_nature": proc.contract_nature, "procedure_type": proc.type,
         "estimated_value": amount, "estimated_currency": currency,
-        "estimated_value_eur": value_eur(proc.estimated_value),
+        "estimated_value_eur": to_eur(proc.estimated_value, day),
         "title": proc.title, "lots_count": len(notice.lots), "results_count": len(notice.results),
         "winners_count": winners, "sme_score": (assessment.sme_score or {}).get("value"),
         "benefit_priority": benefit.get("priority"), "benefit_reasons": _json(benefit.get("reasons") or []),
@@ -74,7 +97,7 @@ def _lot_row(notice_id: str, position: int, lot: dict) -> dict:
     }
 
 
-def _result_row(notice_id: str, position: int, result: LotResult) -> dict:
+def _result_row(notice_id: str, position: int, result: LotResult, as_of: date | None) -> dict:
     received = result.received
     amount, currency = _amount(result.value)
     return {
@@ -82,7 +105,7 @@ def _result_row(notice_id: str, position: int, result: LotResult) -> dict:
         "status": result.status,
         **{f"received_{k}": getattr(received, k) if received else None
            for k in ("total", "sme", "other_eea", "non_eea")},
-        "value": amount, "currency": currency, "value_eur": value_eur(result.value),
+        "value": amount, "currency": currency, "value_eur": to_eur(result.value, result.contract_date or as_of),
         "winners_count": len(result.winners),
         "contract_date": result.contract_date.isoformat() if result.contract_date else None,
     }
