@@ -89,7 +89,40 @@ def indicator_bars(title: str, rows: Sequence[tuple[str, float | None, Mapping[s
     return _svg(y, title, body)
 
 
+# the report's indicators charted against the Scoreboard, and the reference values drawn as ticks
+OVERVIEW_INDICATORS = ("sme_winners", "sme_bids", "divided_into_lots", "single_bidder")
+REFERENCE_COLOURS = {"eu_2024": "#D55E00", "eu_2021": "#E69F00", "france_2021": "#009E73"}
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def origin_by_year(by_year: Mapping[str, Any], measure: str) -> dict[str, dict[str, float]]:
+    """{year: {origin class: awards or EUR value}} from the report's origin picture."""
+    return {year: {name: (cls.get(measure) or 0) for name, cls in table["classes"].items()}
+            for year, table in sorted(by_year.items())}
+
+
 def overview_charts(figures: dict[str, Any], translate: Callable[..., str]) -> dict[str, Any]:
-    """The overview's charts and ranked list from `queries.stats` figures (placeholder until report lands)."""
-    return {"notices": figures.get("notices", 0), "origin_count": Markup(""), "origin_value": Markup(""),
-            "indicators": Markup(""), "ranked": []}
+    """The overview's charts and ranked list, drawn from `queries.stats` (reciprocity.report) figures."""
+    by_year = figures["origin"]["by_year"]
+    origin_name = lambda name: translate("origin." + name)  # noqa: E731
+    rows = []
+    for key in OVERVIEW_INDICATORS:
+        figure = figures["indicators"][key]
+        reference = figure.get("reference") or {}
+        rows.append((translate("indicator." + key), _percent(figure["value"]),
+                     {ref: _percent(reference.get(ref)) for ref in REFERENCE_COLOURS}))
+    return {
+        "notices": figures["counts"]["notices"],
+        "origin_count": stacked_shares(translate("overview.by_count"), origin_by_year(by_year, "awards"),
+                                       ORIGIN_COLOURS, origin_name),
+        "origin_value": stacked_shares(translate("overview.by_value"), origin_by_year(by_year, "value_eur"),
+                                       ORIGIN_COLOURS, origin_name),
+        "indicators": indicator_bars(translate("overview.sme"), rows, REFERENCE_COLOURS,
+                                     lambda ref: translate("reference." + ref)),
+        "ranked": [{"id": t["id"], "title": t["title"], "buyer": t["buyer_name"],
+                    "priority": round(t["benefit_priority"] or 0), "reasons": t["benefit_reasons"]}
+                   for t in figures["ranked_tenders"]],
+    }

@@ -9,13 +9,19 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.form import Form
 from wtforms.validators import NumberRange, Optional
 
 from reciprocity.draft import AWARD_TYPES, CURRENCIES, E_SUBMISSION, LEGAL_TYPES, NATURES, PROCEDURE_TYPES
 
 AWARD_ROWS = 4  # fixed rows: the page works without JavaScript
+# the codes each select offers (rendered by the template; "" = not given)
+CHOICES: dict[str, tuple[str, ...]] = {
+    "buyer_legal_type": ("", *LEGAL_TYPES), "contract_nature": ("", *NATURES), "currency": CURRENCIES,
+    "procedure_type": ("", *PROCEDURE_TYPES), "all_lots_required": ("", "yes", "no"),
+    "electronic_submission": ("", *E_SUBMISSION), "type": ("", *AWARD_TYPES),
+}
 
 
 class UploadForm(FlaskForm):
@@ -28,7 +34,7 @@ class UploadForm(FlaskForm):
 class CriterionForm(Form):
     """One award criterion row (BT-539 type, BT-734 name, BT-541 weight); no CSRF of its own."""
 
-    type = SelectField(validate_choice=False, choices=[("", "")] + [(code, code) for code in AWARD_TYPES])
+    type = StringField(validators=[Optional()])
     name = StringField(validators=[Optional()])
     weight = StringField(validators=[Optional()])
 
@@ -38,19 +44,19 @@ class DraftForm(FlaskForm):
 
     buyer_name = StringField(validators=[Optional()])
     buyer_country = StringField(default="FR", validators=[Optional()])
-    buyer_legal_type = SelectField(validate_choice=False, choices=[("", "")] + [(c, c) for c in LEGAL_TYPES])
+    buyer_legal_type = StringField(validators=[Optional()])
     title = StringField(validators=[Optional()])
-    contract_nature = SelectField(validate_choice=False, choices=[("", "")] + [(c, c) for c in NATURES])
+    contract_nature = StringField(validators=[Optional()])
     cpv_main = StringField(validators=[Optional()])
     estimated_value = StringField(validators=[Optional()])
-    currency = SelectField(validate_choice=False, choices=[(c, c) for c in CURRENCIES], default="EUR")
-    procedure_type = SelectField(validate_choice=False, choices=[("", "")] + [(c, c) for c in PROCEDURE_TYPES])
+    currency = StringField(default="EUR", validators=[Optional()])
+    procedure_type = StringField(validators=[Optional()])
     dispatch_date = DateField(validators=[Optional()])
     tender_deadline = DateField(validators=[Optional()])
     lots_count = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=500)])
-    all_lots_required = SelectField(validate_choice=False, choices=[("", ""), ("yes", "yes"), ("no", "no")])
+    all_lots_required = StringField(validators=[Optional()])
     min_turnover = StringField(validators=[Optional()])
-    electronic_submission = SelectField(validate_choice=False, choices=[("", "")] + [(c, c) for c in E_SUBMISSION])
+    electronic_submission = StringField(validators=[Optional()])
     award_criteria = FieldList(FormField(CriterionForm), min_entries=AWARD_ROWS, max_entries=AWARD_ROWS)
 
     def draft_fields(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from .checking import check_document
 from .db import get_db
 from .errors import status_of
 from .filters import FILTER_KEYS, filters_from_args, page_from_args
-from .forms import DraftForm, UploadForm
+from .forms import CHOICES, DraftForm, UploadForm
 from .i18n import translate
 from .report import prepare_assessment
 from .rules import rules_catalogue
@@ -29,7 +29,7 @@ bp = Blueprint("pages", __name__)
 
 def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200,
                 tab: str = "upload") -> tuple[str, int]:
-    return render_template("check.html", upload=upload, draft=draft, error=error, tab=tab), status
+    return render_template("check.html", upload=upload, draft=draft, error=error, tab=tab, choices=CHOICES), status
 
 
 def _report(assessments: list[dict[str, Any]]) -> str:
@@ -111,7 +111,8 @@ def tenders_export(fmt: str) -> Response:
 def tender(notice_id: str) -> str:
     """One tender: lots, results, winners, findings, and a link to TED when it has a publication number."""
     record = queries.get_tender(get_db(), notice_id)
-    return render_template("tender.html", tender=record, assessment=prepare_assessment(record["assessment"]))
+    assessment = {**record["assessment"], "notice": record["notice"]}  # the store keeps the notice apart
+    return render_template("tender.html", tender=record, assessment=prepare_assessment(assessment))
 
 
 @bp.get("/winners/<path:entity_id>")
