@@ -187,3 +187,71 @@ def export(db: str, fmt: str, table: str, output: str | None) -> None:
     if output:
         click.echo(f"{counts['rows']} rows of {table} -> {output}"
                    + (f" ({counts['sheets']} sheets)" if "sheets" in counts else ""), err=True)
+
+
+def _iter_check_inputs(paths: tuple[str, ...], failures: list[str]):
+    """Notices of PATHS; a `.json` file holding one notice in the contract shape (a draft) is read as such."""
+    from .model import notice_from_dict
+
+    for path in iter_files(paths):
+        if path.suffix.lower() == ".json":
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                document = None
+            if isinstance(document, dict) and "procedure" in document and "id" in document:
+                yield notice_from_dict({**document, "source": document.get("source") or str(path)})
+                continue
+        yield from iter_notices((str(path),), failures)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One Assessment per notice, per line (the JSON contract).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Report language.")
+@click.option("--fail-on", type=click.Choice(["problem", "warning"]),
+              help="Exit 1 when a finding of this severity or worse is flagged.")
+@click.option("--summary", is_flag=True, help="Only print, per code, the share of notices by status.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for drafts without a dispatch date.")
+def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today) -> None:
+    """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules."""
+    from .assess import assess
+    from .check_report import SEVERITY_RANK, add_to_summary, render, render_summary, summary_table, worst_flagged
+
+    failures: list[str] = []
+    counts: Counter = Counter()
+    notices, worst = 0, -1
+    for notice in _iter_check_inputs(files, failures):
+        assessment = assess(notice, today=today.date() if today else None)
+        notices += 1
+        worst = max(worst, worst_flagged(assessment))
+        if summary:
+            add_to_summary(counts, assessment)
+        elif as_json:
+            click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(render(assessment, lang) + "\n")
+    if summary:
+        table = summary_table(counts, notices)
+        click.echo(json.dumps({"notices": notices, "failed": len(failures), "codes": table}) if as_json
+                   else render_summary(table, notices, len(failures)))
+    if failures or (fail_on and worst >= SEVERITY_RANK[fail_on]):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def rules(as_json: bool, lang: str) -> None:
+    """List every finding code with its description, area, legal reference and confidence."""
+    from .check_report import rules_listing
+    from .rules.data import load_rule_data
+
+    listing = rules_listing(load_rule_data(), lang)
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for rule in listing:
+        confidence = "" if rule["confidence"] == "established" else f" [{rule['confidence']}]"
+        click.echo(f"{rule['code']}  ({rule['area']}, {rule['severity']}){confidence}\n    {rule['title']}\n"
+                   f"    {rule['legal_ref'] or '—'}")

@@ -16,6 +16,7 @@ from .base import Context
 from .findings import make_finding
 
 CODES = ("RECIP-COVERED-AGREEMENTS",)
+AWARDED_PROXY = "sum of awarded values (BT-720/VAL_TOTAL), used as a proxy for the estimate"
 
 
 def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
@@ -39,20 +40,25 @@ def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
 
 def estimated_value(notice: Notice) -> tuple[Money | None, str | None]:
     """The value that decides thresholds: BT-27 procedure value, else the sum of lot values, else (results only)
-    the sum of awarded values as a stated proxy. Mixed currencies or gaps give None, never a partial sum."""
-    if notice.procedure.estimated_value is not None:
+    the sum of awarded values as a stated proxy. Mixed currencies, gaps or zero amounts give None."""
+    if _positive(notice.procedure.estimated_value):
         return notice.procedure.estimated_value, "procedure estimated value (BT-27)"
     total = _sum([lot.estimated_value for lot in notice.lots])
     if total is not None:
         return total, "sum of lot estimated values (BT-27 per lot)"
     total = _sum([r.value for r in notice.results])
     if total is not None:
-        return total, "sum of awarded values (BT-720/VAL_TOTAL), used as a proxy for the estimate"
+        return total, AWARDED_PROXY
     return None, None
 
 
+def _positive(money: Money | None) -> bool:
+    """A zero or negative amount is a placeholder, not an estimate."""
+    return money is not None and money.amount > 0
+
+
 def _sum(values: list[Money | None]) -> Money | None:
-    if not values or any(v is None for v in values) or len({v.currency for v in values}) != 1:
+    if not values or not all(_positive(v) for v in values) or len({v.currency for v in values}) != 1:
         return None
     return Money(sum((v.amount for v in values), Decimal(0)), values[0].currency)
 
@@ -72,6 +78,10 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     money, value_source = estimated_value(notice)
     value_eur = data.to_eur(money, as_of)
     threshold = data.eu_threshold(category, nature, as_of)
+    if value_source == AWARDED_PROXY and value_eur is not None and threshold is not None and value_eur < threshold:
+        # an awarded value at or above the threshold shows the estimate was too; one below it proves nothing
+        value_source = f"awarded value EUR {value_eur} below the threshold: not conclusive"
+        money, value_eur = None, None
     result: dict[str, Any] = {
         "buyer_category": category, "buyer_category_source": category_source, "nature": nature,
         "value_eur": value_eur, "value_source": value_source,
@@ -79,7 +89,7 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
         "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered,
     }
     result["missing"] = _missing(notice, category, nature, money, value_eur, threshold)
-    result.update(_agreements(data, category, nature, value_eur, threshold))
+    result.update(_agreements(data, category, nature, value_eur, threshold, as_of))
     result["confidence"] = _confidence(data, as_of, category, result["agreements"])
     return result
 
@@ -99,11 +109,11 @@ def _missing(notice, category, nature, money, value_eur, threshold) -> list[str]
     return missing
 
 
-def _agreements(data, category, nature, value_eur, threshold) -> dict[str, Any]:
+def _agreements(data, category, nature, value_eur, threshold, as_of) -> dict[str, Any]:
     """Agreement ids covering this procurement; `above_threshold` None when the value is unknown."""
     if category is None or nature is None:
         return {"above_threshold": None, "agreements": [], "gpa": None}
-    eligible = [aid for aid in data.all_agreement_ids()
+    eligible = [aid for aid in data.agreements_applied(as_of)
                 if category in data.agreement(aid)["covers"] and nature != "social-services"]
     if not eligible:
         return {"above_threshold": None if value_eur is None or threshold is None else value_eur >= threshold,

@@ -179,6 +179,12 @@ class RuleData:
     def all_agreement_ids(self) -> list[str]:
         return list(self.raw["countries"]["agreements"])
 
+    def agreements_applied(self, as_of: date) -> list[str]:
+        """Agreement ids that apply to at least one partner on `as_of` (in definition order)."""
+        applied = {a["id"] for p in self.raw["countries"]["partners"].values() for a in p["agreements"]
+                   if _in_period(a, as_of)}
+        return [aid for aid in self.raw["countries"]["agreements"] if aid in applied]
+
     # -- measures and texts -----------------------------------------------------------------------------------
     @property
     def ipi_measures(self) -> list[dict[str, Any]]:

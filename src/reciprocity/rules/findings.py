@@ -47,9 +47,12 @@ def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any])
     templates = entry["messages"].get(key)
     if templates is None:
         raise RuleDataError(f"codes.yaml: {code}.messages.{key}: missing message")
-    values = {k: _display(v) for k, v in params.items()}
+    values_en = {k: _display(v) for k, v in params.items()}
+    # a `<name>_fr` parameter gives the French wording of `<name>` (e.g. reason / reason_fr)
+    values_fr = {**values_en, **{k[:-3]: v for k, v in values_en.items() if k.endswith("_fr")}}
     out = {}
     for lang, template in templates.items():
+        values = values_fr if lang == "fr" else values_en
         needed = {name for _, name, _, _ in Formatter().parse(template) if name}
         missing = needed - values.keys()
         if missing:
