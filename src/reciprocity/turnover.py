@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Money
 
-__all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover"]
+__all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "mentions_turnover"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ def find_min_turnover(text: str | None) -> TurnoverRequirement | None:
     if len(currencies) > 1:
         return None  # amounts in different currencies: no honest single figure
     return min(found, key=lambda req: req.money.amount)
+
+
+def mentions_turnover(text: str | None) -> bool:
+    """True when a text names a turnover at all (then a missing amount is unknown, not absent)."""
+    return bool(text) and _TURNOVER.search(text) is not None
 
 
 def _clauses(text: str) -> list[str]:

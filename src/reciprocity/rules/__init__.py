@@ -26,7 +26,21 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import agreements, fsr, ipi, kolin, origin, quality, tenders, utilities
+from . import (
+    agreements,
+    competition,
+    fsr,
+    ipi,
+    kolin,
+    origin,
+    quality,
+    sme_deadline,
+    sme_lots,
+    sme_tender,
+    sme_turnover,
+    tenders,
+    utilities,
+)
 
 # Order matters only for reading the report: coverage first, quality last.
 RULES: list[ModuleType] = [
@@ -37,6 +51,11 @@ RULES: list[ModuleType] = [
     utilities,
     ipi,
     fsr,
+    sme_lots,
+    sme_turnover,
+    sme_deadline,
+    sme_tender,
+    competition,
     quality,
 ]
 

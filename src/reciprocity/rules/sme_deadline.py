@@ -1,0 +1,130 @@
+"""SME-SHORT-DEADLINE: fewer days between dispatch and the deadline than the legal minimum for the procedure.
+
+Minimums (CCP R2161-2 ff., R2361-2 for defence; Dir. 2014/24 art. 27-28) are data in sme.yaml with their
+reductions: electronic submission, accelerated procedure (BT-106), prior information notice. They bind formalised
+procedures only: below the EU threshold a French MAPA has no fixed minimum (CCP R2123-4), so the rule is then
+not applicable. Open procedures are measured to the tender deadline (BT-131), restricted and negotiated ones to
+the request-to-participate deadline (BT-1311), since their tender period starts at the invitation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..model import Finding, Lot
+from .base import Context
+from .findings import make_finding
+from .sme_common import CALL_KINDS, eu_threshold_eur, kind_reason, launch_date, procedure_value_eur, sme_rules
+
+CODES = ("SME-SHORT-DEADLINE",)
+CODE = "SME-SHORT-DEADLINE"
+
+
+def check(ctx: Context) -> list[Finding]:
+    """One finding for the procedure, or one per lot when lots have different deadlines."""
+    early = _not_concerned(ctx)
+    if early is not None:
+        return [early]
+    limit = time_limit(ctx)
+    if limit is None:
+        procedure_type = ctx.notice.procedure.type
+        evidence = {"procedure_type": procedure_type, "buyer_category": ctx.coverage.get("buyer_category")}
+        return [make_finding(ctx, CODE, "not-applicable", evidence=evidence,
+                             reason=f"no legal minimum in our rule data for a {procedure_type} procedure",
+                             reason_fr=f"pas de délai minimal connu pour une procédure {procedure_type}")]
+    deadlines = {lot.id: _deadline(ctx, lot, limit) for lot in ctx.notice.lots} or {None: _deadline(ctx, None, limit)}
+    if len(set(deadlines.values())) == 1:
+        return [_check_deadline(ctx, None, next(iter(deadlines.values())), limit)]
+    return [_check_deadline(ctx, lot_id, deadline, limit) for lot_id, deadline in deadlines.items()]
+
+
+def _not_concerned(ctx: Context) -> Finding | None:
+    """Not a call for competition, or a procedure below the EU threshold (MAPA): no fixed minimum applies."""
+    notice = ctx.notice
+    if notice.kind not in CALL_KINDS:
+        return make_finding(ctx, CODE, "not-applicable", **kind_reason(notice.kind))
+    if notice.procedure.type is None:
+        return make_finding(ctx, CODE, "insufficient-data", evidence={"missing": ["procedure.type"]},
+                            missing="the procedure type (BT-105)")
+    value, threshold = procedure_value_eur(ctx), eu_threshold_eur(ctx)
+    if value is not None and threshold is not None and value < threshold:
+        return make_finding(ctx, CODE, "not-applicable", evidence={"value_eur": value, "threshold_eur": threshold},
+                            reason="below the EU threshold, an adapted procedure (MAPA) has no fixed minimum time "
+                                   "limit, only a reasonable one (CCP R2123-4)",
+                            reason_fr="sous le seuil européen, une procédure adaptée (MAPA) n'a pas de délai minimal "
+                                      "fixe, seulement un délai raisonnable (CCP R2123-4)")
+    return None
+
+
+def time_limit(ctx: Context) -> dict[str, Any] | None:
+    """The sme.yaml time-limit entry for this procedure type and buyer category, or None."""
+    procedure_type, category = ctx.notice.procedure.type, ctx.coverage.get("buyer_category")
+    for entry in sme_rules(ctx)["time_limits"]:
+        categories = entry.get("buyer_categories")
+        if procedure_type in entry["procedure_types"] and (categories is None or category in categories):
+            return entry
+    return None
+
+
+def _deadline(ctx: Context, lot: Lot | None, limit: dict[str, Any]) -> date | None:
+    procedure = ctx.notice.procedure
+    if limit["deadline"] == "request":
+        return (lot.request_deadline if lot else None) or procedure.request_deadline
+    return (lot.tender_deadline if lot else None) or procedure.tender_deadline
+
+
+def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, limit: dict[str, Any]) -> Finding:
+    dispatch = launch_date(ctx)
+    field = "request_deadline (BT-1311)" if limit["deadline"] == "request" else "tender_deadline (BT-131)"
+    minimum, basis = _minimum(ctx, lot_id, limit)
+    evidence: dict[str, Any] = {"dispatch_date": dispatch, "deadline": deadline, "deadline_field": field,
+                                "procedure_type": ctx.notice.procedure.type, "minimum_days": minimum,
+                                "minimum_basis": basis, "rule": limit["id"], "article": limit["article"]}
+    missing = [name for name, v in (("dispatch_date (BT-05)", dispatch), (field, deadline)) if v is None]
+    if missing:
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot_id, evidence={**evidence, "missing": missing},
+                            confidence=limit.get("confidence"), missing=missing)
+    days = (deadline - dispatch).days
+    evidence["days"] = days
+    params = {"days": days, "minimum": minimum, "basis": basis, "article": limit["article"]}
+    if days >= minimum:
+        return make_finding(ctx, CODE, "passed", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
+                            **params)
+    if _unknown_threshold(ctx):
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot_id,
+                            evidence={**evidence, "missing": ["estimated_value or eu_threshold"]},
+                            confidence=limit.get("confidence"),
+                            missing="the estimated value or threshold (the minimum binds formalised procedures only)")
+    pin_days = limit.get("pin_days")
+    if pin_days is not None and days >= pin_days:  # legal if a prior information notice was published
+        return make_finding(ctx, CODE, "flagged", variant="pin", severity="warning", lot=lot_id, evidence=evidence,
+                            confidence=limit.get("confidence"), pin_days=pin_days, **params)
+    return make_finding(ctx, CODE, "flagged", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
+                        **params)
+
+
+def _minimum(ctx: Context, lot_id: str | None, limit: dict[str, Any]) -> tuple[int, str]:
+    """The minimum days and why: accelerated (BT-106), electronic submission (BT-17), or the standard one.
+    When e-submission is unknown the lower (electronic) minimum is used, so an unknown never causes a flag."""
+    if ctx.notice.procedure.accelerated and limit.get("accelerated_days") is not None:
+        return limit["accelerated_days"], "accelerated procedure"
+    if limit.get("electronic_days") is None:
+        return limit["days"], "standard"
+    electronic = _electronic(ctx, lot_id)
+    if electronic is False:
+        return limit["days"], "standard (no electronic submission)"
+    basis = "electronic submission" if electronic else "electronic submission assumed (not stated)"
+    return limit["electronic_days"], basis
+
+
+def _electronic(ctx: Context, lot_id: str | None) -> bool | None:
+    lots = [lot for lot in ctx.notice.lots if lot_id is None or lot.id == lot_id]
+    codes = {lot.electronic_submission for lot in lots} - {None}
+    if codes:
+        return "not-allowed" not in codes
+    return ctx.notice.procedure.electronic_submission
+
+
+def _unknown_threshold(ctx: Context) -> bool:
+    return procedure_value_eur(ctx) is None or eu_threshold_eur(ctx) is None

@@ -1,0 +1,83 @@
+"""SME-TURNOVER-CAP: a minimum yearly turnover above the cap times the estimated value shuts SMEs out.
+
+CCP R2142-7 (Dir. 2014/24 art. 58(3)) caps the minimum turnover a buyer may demand at 2x the estimated value of
+the contract or lot, 1.5x for procedures launched from 2026-01-01 (décret 2025-1383); the dated multiples live in
+sme.yaml. The turnover is BT-752 when the notice gives it as an amount, else read from the criteria text
+(turnover.py). A turnover exactly at the cap is allowed ("shall not exceed"). Per lot.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..model import Finding, Lot
+from ..turnover import TurnoverRequirement, find_min_turnover, mentions_turnover
+from .base import Context
+from .findings import make_finding
+from .sme_common import CALL_KINDS, in_force, kind_reason, launch_date, lot_value_eur, sme_rules, to_eur
+
+CODES = ("SME-TURNOVER-CAP",)
+CODE = "SME-TURNOVER-CAP"
+
+
+def check(ctx: Context) -> list[Finding]:
+    """One finding per lot of a competition notice (or one not-applicable finding for the notice)."""
+    if ctx.notice.kind not in CALL_KINDS:
+        return [make_finding(ctx, CODE, "not-applicable", **kind_reason(ctx.notice.kind))]
+    launched = launch_date(ctx) or ctx.as_of
+    cap = in_force(sme_rules(ctx)["turnover_cap"], launched)
+    if cap is None:
+        return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": launched},
+                             reason=f"no turnover cap in our rule data for a procedure launched on {launched}",
+                             reason_fr="aucun plafond de chiffre d'affaires connu pour une procédure lancée le "
+                                       f"{launched}")]
+    return [_check_lot(ctx, lot, cap) for lot in ctx.notice.lots]
+
+
+def _check_lot(ctx: Context, lot: Lot, cap: dict[str, Any]) -> Finding:
+    required, read_from = required_turnover(lot)
+    value_eur, value_from = lot_value_eur(ctx, lot)
+    evidence: dict[str, Any] = {"multiple": cap["multiple"], "cap_article": cap["article"],
+                                "turnover_read_from": read_from, "estimated_value_eur": value_eur,
+                                "value_read_from": value_from}
+    if required is None:
+        return _no_turnover(ctx, lot, evidence)
+    required_eur = to_eur(ctx, required.money)
+    evidence |= {"required_turnover": required.money.to_dict(), "required_turnover_eur": required_eur,
+                 "clause": required.clause}
+    missing = [name for name, v in (("estimated_value", value_eur), ("exchange_rate", required_eur)) if v is None]
+    if missing:
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot.id, evidence={**evidence, "missing": missing},
+                            confidence=cap.get("confidence"), missing=missing)
+    cap_eur = (value_eur * cap["multiple"]).quantize(Decimal("0.01"))
+    evidence["cap_eur"] = cap_eur
+    status = "flagged" if required_eur > cap_eur else "passed"
+    return make_finding(ctx, CODE, status, lot=lot.id, evidence=evidence, confidence=cap.get("confidence"),
+                        required_eur=required_eur, cap_eur=cap_eur, multiple=str(cap["multiple"]), value_eur=value_eur)
+
+
+def required_turnover(lot: Lot) -> tuple[TurnoverRequirement | None, str]:
+    """The lot's required minimum turnover: BT-752 amount, else the lowest amount stated in a criterion text."""
+    structured = [c.min_turnover for c in lot.selection_criteria if c.min_turnover is not None]
+    if structured:
+        return TurnoverRequirement(min(structured, key=lambda m: m.amount), "(BT-752 amount)"), "BT-752"
+    found = [f for c in lot.selection_criteria if (f := find_min_turnover(c.description))]
+    if len({f.money.currency for f in found}) == 1:
+        return min(found, key=lambda f: f.money.amount), "criteria text"
+    return None, "criteria text" if lot.selection_criteria else "none"
+
+
+def _no_turnover(ctx: Context, lot: Lot, evidence: dict[str, Any]) -> Finding:
+    """No amount found: passed when criteria are stated without one, insufficient-data when there are none or
+    when a turnover is asked for without its amount (it may be in the documents)."""
+    texts = [c.description or "" for c in lot.selection_criteria]
+    if not texts:
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot.id,
+                            evidence={**evidence, "missing": ["selection_criteria"]}, missing="selection criteria")
+    if any(mentions_turnover(t) for t in texts):
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot.id,
+                            evidence={**evidence, "missing": ["turnover amount"]},
+                            missing="the amount of the turnover asked for (not stated in the notice)")
+    return make_finding(ctx, CODE, "passed", variant="none", lot=lot.id, evidence=evidence)
+
