@@ -100,7 +100,7 @@ def current_values(record: dict[str, Any], shape: _Shape, notice: Notice) -> dic
                 notice.warn(f"{key}: current value {mod[key]} from {label} ({when}); initial value {record.get(key)}")
                 current[key] = mod[key]
         new_winners = mod.get(shape.winners)
-        if values.is_blank(new_winners):
+        if values.is_blank(new_winners) or new_winners == current[shape.winners]:
             continue
         if any(isinstance(item, dict) for item in parties.items(new_winners, shape.wrapper)):
             notice.warn(f"{shape.winners}: current list from {label} ({when})")
@@ -177,7 +177,7 @@ def result(record: dict[str, Any], current: dict[str, Any], shape: _Shape, notic
     return LotResult(
         lot_id="1",
         status="awarded",
-        received=Received(total=_offers(record, notice)),
+        received=_received(record, notice),
         winners=winners,
         value=None if amount is None else Money(amount, "EUR"),
         contract_date=values.decp_date(record.get(shape.signed), shape.signed, notice),
@@ -189,6 +189,7 @@ def result(record: dict[str, Any], current: dict[str, Any], shape: _Shape, notic
     )
 
 
-def _offers(record: dict[str, Any], notice: Notice) -> int | None:
+def _received(record: dict[str, Any], notice: Notice) -> Received | None:
     """offresRecues: tenders received, irregular ones included; 0 and "NC" are not a count (decp.md §3)."""
-    return values.count(record.get("offresRecues"), "offresRecues", notice)
+    total = values.count(record.get("offresRecues"), "offresRecues", notice)
+    return None if total is None else Received(total=total)

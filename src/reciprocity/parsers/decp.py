@@ -22,6 +22,7 @@ from lxml import etree
 from ..errors import NoticeParseError
 from ..model import Notice
 from ._decp_record import to_notice
+from ._decp_seen import SeenIds
 from ._decp_stream import iter_records
 from ._xml import clean_text, localname
 
@@ -52,7 +53,7 @@ def iter_xml_root(root: etree._Element, source: str) -> Iterator[Notice | Notice
 
 
 def _notices(records: Iterable[tuple[str | None, Any, bool]], source: str) -> Iterator[Notice | NoticeParseError]:
-    seen: dict[int, int] = {}
+    seen = SeenIds()
     for index, (container, record, schema_2022) in enumerate(records, start=1):
         if not isinstance(record, dict):
             yield NoticeParseError(source, f"record {index}: not a contract object ({type(record).__name__})")
@@ -66,11 +67,9 @@ def _notices(records: Iterable[tuple[str | None, Any, bool]], source: str) -> It
         yield notice
 
 
-def _make_unique(notice: Notice, seen: dict[int, int]) -> None:
-    """Suffix "-dup<n>" to the n-th record of a file with the same buyer and contract id (hashes kept, not ids)."""
-    key = hash(notice.id)
-    occurrence = seen.get(key, 0) + 1
-    seen[key] = occurrence
+def _make_unique(notice: Notice, seen: SeenIds) -> None:
+    """Suffix "-dup<n>" to the n-th record of a file with the same buyer and contract id."""
+    occurrence = seen.occurrence(notice.id)
     if occurrence > 1:
         notice.warn(f"same buyer and contract id as an earlier record of this file (repeat {occurrence})")
         notice.id = f"{notice.id}-dup{occurrence}"
