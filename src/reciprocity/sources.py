@@ -2,12 +2,13 @@
 
 A `Document` is one notice file (or one archive member, named "package.tar.gz!member.xml"). Plain files are
 read lazily, by whoever processes them (an ingest worker), so the reader of the sources stays light; archive
-members are read into memory one at a time as the archive streams past (tarfile mode "r|gz"). A large DECP
-JSON file is parsed record by record (`decp.iter_stream`) instead of being loaded whole.
+members are read into memory one at a time as the archive streams past (tarfile mode "r|*"). A DECP JSON
+file on disk is handed to the parsers by path, which stream it record by record (`decp.iter_stream`).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import tarfile
 import zipfile
@@ -19,7 +20,8 @@ from .errors import NoticeParseError
 from .model import Notice
 
 TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar")
-STREAM_JSON_BYTES = 8 * 1024 * 1024  # JSON files above this are streamed record by record
+# Files that sit beside notices but are never notices: documentation and our test expectations
+NOT_NOTICES = ("*.md", "*.expected.json", "LICENSE*")
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # an archive member larger than this is refused, not loaded
 CHUNK = 1024 * 1024
 
@@ -45,27 +47,26 @@ class Document:
                     digest.update(block)
         return digest.hexdigest()
 
-    def is_large_json(self) -> bool:
-        """A plain file starting with `{` or `[` and too big to load whole: streamed (DECP)."""
-        if self.path is None or Path(self.path).stat().st_size < STREAM_JSON_BYTES:
-            return False
-        with open(self.path, "rb") as handle:
-            head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        return head[:1] in (b"{", b"[")
-
 
 def is_tar(path: Path) -> bool:
     return path.name.lower().endswith(TAR_SUFFIXES)
 
 
 def iter_paths(paths: list[str | Path] | tuple[str | Path, ...]) -> Iterator[Path]:
-    """Expand folders (recursively, hidden entries skipped) into files, in a stable order."""
+    """Expand folders (recursively; hidden entries and NOT_NOTICES skipped) into files, in a stable order.
+
+    A file named explicitly is always kept."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_candidate(p.relative_to(path)))
         else:
             yield path
+
+
+def _is_candidate(relative: Path) -> bool:
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    return not any(fnmatch.fnmatch(relative.name, pattern) for pattern in NOT_NOTICES)
 
 
 def iter_documents(paths: list[str | Path] | tuple[str | Path, ...]) -> Iterator[Document | NoticeParseError]:
@@ -116,16 +117,11 @@ def _iter_zip(path: Path) -> Iterator[Document | NoticeParseError]:
 
 
 def iter_records(document: Document) -> Iterator[Notice | NoticeParseError]:
-    """Parse a document into notices (or per-record errors); large DECP JSON goes through `decp.iter_stream`.
+    """Parse a document into notices (or per-record errors). A plain file goes to the parsers by path, so a
+    DECP JSON file is streamed record by record (`decp.iter_stream`), never loaded whole.
 
     Errors that spoil the whole document are raised (NoticeParseError naming it).
     """
-    from .parsers import decp, iter_parse
+    from .parsers import iter_parse
 
-    if document.data is None and document.is_large_json() and hasattr(decp, "iter_stream"):
-        with open(document.path, "rb") as handle:
-            yield from decp.iter_stream(handle, document.name)
-        return
-    source: bytes | str = document.data if document.data is not None else document.path
-    yield from iter_parse(source, document.name)
-
+    yield from iter_parse(document.data if document.data is not None else document.path, document.name)
