@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 
 from .errors import NoticeParseError, ReciprocityError
 from .parsers import iter_parse
+from .sources import iter_paths
 
 
 class _Group(click.Group):
@@ -31,12 +31,9 @@ def main() -> None:
 
 
 def iter_files(paths: tuple[str, ...]):
-    """Expand folders (recursively) into the files below them, in a stable order."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        else:
-            yield path
+    """Expand folders (recursively) into the files below them, in a stable order; README and
+    `*.expected.json` files beside the notices are skipped (sources.NOT_NOTICES), named files always kept."""
+    yield from iter_paths(paths)
 
 
 def iter_notices(paths: tuple[str, ...], failures: list[str]):
