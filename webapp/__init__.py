@@ -70,6 +70,6 @@ def _register(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    app.jinja_env.globals.update(show=report.show, money=report.money)
+    app.jinja_env.globals.update(show=report.show, money=report.money, percent=report.percent)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

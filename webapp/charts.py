@@ -123,6 +123,6 @@ def overview_charts(figures: dict[str, Any], translate: Callable[..., str]) -> d
         "indicators": indicator_bars(translate("overview.sme"), rows, REFERENCE_COLOURS,
                                      lambda ref: translate("reference." + ref)),
         "ranked": [{"id": t["id"], "title": t["title"], "buyer": t["buyer_name"],
-                    "priority": round(t["benefit_priority"] or 0), "reasons": t["benefit_reasons"]}
+                    "priority": round(t["benefit_priority"] or 0), "codes": t["flagged_codes"]}
                    for t in figures["ranked_tenders"]],
     }

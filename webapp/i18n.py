@@ -51,6 +51,11 @@ def localized(item: dict[str, Any], key: str) -> Any:
     return item.get(key)
 
 
+def term(prefix: str, key: str) -> str:
+    """The translated name of a data key (e.g. a coverage field), the key itself when none is written."""
+    return translate(f"{prefix}.{key}") if f"{prefix}.{key}" in MESSAGES else key
+
+
 def yes_no(value: bool | None) -> str:
     """Yes / no / — in the request's language."""
     return "—" if value is None else label("yes_no", "yes" if value else "no")
@@ -90,4 +95,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_pick_language)
     app.after_request(_remember_language)
     app.jinja_env.globals.update(_=translate, label=label, localized=localized, current_language=current_language,
-                                 yes_no=yes_no, option_label=option_label, switch_url=switch_url)
+                                 yes_no=yes_no, term=term, option_label=option_label, switch_url=switch_url)

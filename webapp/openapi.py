@@ -25,6 +25,17 @@ STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"
 DATE = {"type": "string", "format": "date"}
 REF = "#/components/schemas/"
 
+ASSESSMENT_PARTS: dict[str, Any] = {
+    "findings": {"type": "array", "items": {"$ref": REF + "Finding"}},
+    "sme_score": _nullable(_obj({"value": {**NUM, "minimum": 0, "maximum": 100}, "components": {"type": "object"}},
+                                additionalProperties=True)),
+    "coverage": {"type": "object"},
+    "origin": {"type": "array", "items": _obj(
+        {"name": _nullable(STR), "country": _nullable(STR), "class": {**STR, "enum": list(ORIGIN_CLASSES)}},
+        additionalProperties=True)},
+    "benefit": _obj({"priority": {**NUM, "minimum": 0, "maximum": 100}, "reasons": {"type": "array"}},
+                    additionalProperties=True),
+}
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"error": {**STR, "description": "stable machine-readable code, e.g. parse-error, unsafe-xml"},
                    "detail": {**STR, "description": "what went wrong, for people"}}, additionalProperties=False),
@@ -64,16 +75,9 @@ SCHEMAS: dict[str, Any] = {
         "evidence": {"type": "object"}, "legal_ref": _nullable(STR), "recommendation": _nullable(STR),
         "recommendation_fr": _nullable(STR), "confidence": {**STR, "enum": ["established", "unconfirmed"]}},
         additionalProperties=True),
-    "Assessment": _obj({
-        "notice": {"$ref": REF + "Notice"}, "findings": {"type": "array", "items": {"$ref": REF + "Finding"}},
-        "sme_score": _nullable(_obj({"value": {**NUM, "minimum": 0, "maximum": 100}, "components": {"type": "object"}},
-                                    additionalProperties=True)),
-        "coverage": {"type": "object"},
-        "origin": {"type": "array", "items": _obj(
-            {"name": _nullable(STR), "country": _nullable(STR), "class": {**STR, "enum": list(ORIGIN_CLASSES)}},
-            additionalProperties=True)},
-        "benefit": _obj({"priority": {**NUM, "minimum": 0, "maximum": 100}, "reasons": {"type": "array"}},
-                        additionalProperties=True)}, additionalProperties=True),
+    "Assessment": _obj({"notice": {"$ref": REF + "Notice"}, **ASSESSMENT_PARTS}, additionalProperties=True),
+    "StoredAssessment": _obj(ASSESSMENT_PARTS, additionalProperties=True,
+                             description="An Assessment as the store keeps it: the notice is given apart"),
     "TenderSummary": _obj({
         "id": STR, "publication_number": _nullable(STR), "source_format": _nullable(STR), "kind": _nullable(STR),
         "title": _nullable(STR), "buyer_name": _nullable(STR), "buyer_country": _nullable(STR),
@@ -85,7 +89,7 @@ SCHEMAS: dict[str, Any] = {
                         "per_page": {**INT, "minimum": 1, "maximum": MAX_PER_PAGE},
                         "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}}}),
     "Tender": _obj({"id": STR, "summary": {"$ref": REF + "TenderSummary"}, "notice": {"$ref": REF + "Notice"},
-                    "assessment": {"$ref": REF + "Assessment"}, "lots": {"type": "array"},
+                    "assessment": {"$ref": REF + "StoredAssessment"}, "lots": {"type": "array"},
                     "results": {"type": "array"}, "findings": {"type": "array"}, "source_file": _nullable(STR)},
                    additionalProperties=True),
     "Entity": _obj({"id": STR, "name": _nullable(STR), "country": _nullable(STR),

@@ -46,3 +46,8 @@ def money(value: dict[str, Any] | None) -> str:
     digits = whole.lstrip("-")
     grouped = " ".join(digits[max(i - 3, 0):i] for i in range(len(digits), 0, -3)[::-1])
     return f"{sign}{grouped}{'.' + fraction if fraction else ''} {value.get('currency') or ''}".strip()
+
+
+def percent(share: float | None) -> str:
+    """A 0..1 share as '42 %'; '—' when unknown."""
+    return "—" if share is None else f"{100 * share:.0f} %"
