@@ -33,7 +33,7 @@ def read_lot(element: etree._Element, read: Reader) -> Lot:
     terms = first(element, "cac:TenderingTerms")
     process = first(element, "cac:TenderingProcess")
     return Lot(
-        id=code(element, "cbc:ID") or "",  # BT-137
+        id=_lot_id(element, read),
         title=read.text(project, "cbc:Name"),  # BT-21
         description=read.text(project, "cbc:Description"),  # BT-24
         cpv_main=read.cpv(code(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode"), "BT-262"),
@@ -60,6 +60,14 @@ def read_lot(element: etree._Element, read: Reader) -> Lot:
                                 "[@listName='framework-agreement']"),  # BT-765
         place_of_performance=places(project, read),
     )
+
+
+def _lot_id(element: etree._Element, read: Reader) -> str:
+    """BT-137 lot id; an empty one becomes the eForms placeholder LOT-0000, with a warning."""
+    lot_id = code(element, "cbc:ID")
+    if lot_id is None:
+        read.warn("BT-137", "lot without identifier, read as LOT-0000")
+    return lot_id or "LOT-0000"
 
 
 def dps_code(element: etree._Element) -> str | None:
