@@ -194,7 +194,7 @@ def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     where = f"{localname(award)}[{award.get('ITEM') or '?'}]"
     lot_no = text(find(award, "LOT_NUMBER"))
     result = LotResult(lot_id=lot_no or (notice.lots[0].id if len(notice.lots) == 1 else None),
-                       contract_id=text(find(award, "CONTRACT_NUMBER")), status="awarded")
+                       contract_id=text(find(award, "CONTRACT_NUMBER")))
     result.contract_date = parse_dmy(find(award, "CONTRACT_AWARD_DATE"), notice, f"{where}/CONTRACT_AWARD_DATE")
     total = parse_int(findtext(award, "OFFERS_RECEIVED_NUMBER"), notice, f"{where}/OFFERS_RECEIVED_NUMBER")
     result.received = None if total is None else Received(total=total)
@@ -203,6 +203,8 @@ def _read_award(award: etree._Element, notice: Notice) -> LotResult:
             winner = organisation(contact, notice, f"{where}/ECONOMIC_OPERATOR_NAME_ADDRESS")
             if winner is not None and winner.name:
                 result.winners.append(winner)
+    # the form has no "not awarded" flag: a section naming a contractor is an award, else the status is unknown
+    result.status = "awarded" if result.winners else None
     info = find(award, "CONTRACT_VALUE_INFORMATION")
     costs = None if info is None else find(info, "COSTS_RANGE_AND_CURRENCY_WITH_VAT_RATE")
     result.value = _costs(costs, notice, f"{where} value")
