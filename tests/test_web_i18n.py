@@ -1,0 +1,79 @@
+"""French by default, English by a switch; both catalogues complete and every key used exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from webapp.messages import MESSAGES
+
+pytest_plugins = ["web_fixtures"]  # app, client, db_path
+
+WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
+DYNAMIC = ("kind.", "severity.", "status.", "origin.", "confidence.", "draft.", "filter.", "indicator.",
+           "reference.", "coverage.")
+
+
+def test_every_message_has_french_and_english():
+    for key, (french, english) in MESSAGES.items():
+        assert french.strip() and english.strip(), key
+
+
+def test_every_key_used_in_templates_and_code_exists():
+    used = set()
+    for path in list((WEBAPP / "templates").glob("*.html")) + list(WEBAPP.glob("*.py")):
+        used |= set(re.findall(r"""(?:\b_|translate)\(\s*["']([a-z0-9_.-]+)["']""", path.read_text()))
+    missing = {key for key in used if key not in MESSAGES and not key.endswith(".")}
+    assert not missing
+
+
+@pytest.mark.parametrize("prefix, values", [
+    ("kind.", ("planning", "competition", "dir-awa-pre", "result", "cont-modif", "change", "completion", "other")),
+    ("severity.", ("info", "warning", "problem")),
+    ("status.", ("flagged", "passed", "not-applicable", "insufficient-data")),
+    ("origin.", ("FR", "EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNCOVERED", "UNKNOWN")),
+])
+def test_code_names_exist_for_every_model_value(prefix, values):
+    from reciprocity import model
+
+    model_values = {"kind.": model.KINDS, "severity.": model.SEVERITIES, "status.": model.STATUSES,
+                    "origin.": model.ORIGIN_CLASSES}[prefix]
+    assert set(model_values) == set(values)
+    assert all(prefix + value in MESSAGES for value in values)
+
+
+def test_french_by_default_english_by_switch_remembered_in_cookie(client):
+    assert '<html lang="fr">' in client.get("/check").get_data(as_text=True)
+    english = client.get("/check?lang=en")
+    assert '<html lang="en">' in english.get_data(as_text=True) and "lang=en" in english.headers["Set-Cookie"]
+    assert "Check a notice before publication" in client.get("/check").get_data(as_text=True)
+    assert "Vérifier un avis avant publication" in client.get("/check?lang=fr").get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_french(client):
+    assert '<html lang="fr">' in client.get("/check?lang=xx").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/check", "/tenders", "/tenders/00100003-2024", "/rules"])
+def test_english_pages_show_no_french_interface_text(client, path):
+    html = client.get(path + ("&" if "?" in path else "?") + "lang=en").get_data(as_text=True)
+    for french, english in MESSAGES.values():
+        if french != english and len(french) > 12 and "{" not in french:
+            assert french not in html, french
+
+
+def test_findings_are_shown_in_the_page_language(client):
+    import json
+
+    stored = client.get("/api/v1/tenders/00100003-2024").get_json()
+    flagged = [f for f in stored["assessment"]["findings"] if f["status"] == "flagged"]
+    assert flagged, "the fixture should raise at least one finding"
+    body = json.dumps(stored["notice"])
+    french = client.post("/check?lang=fr", data={"up-text": body}).get_data(as_text=True)
+    english = client.post("/check?lang=en", data={"up-text": body}).get_data(as_text=True)
+    from markupsafe import escape
+
+    assert str(escape(flagged[0]["message_fr"])) in french
+    assert str(escape(flagged[0]["message"])) in english
