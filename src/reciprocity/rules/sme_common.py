@@ -80,13 +80,15 @@ def to_eur(ctx: Context, money: Money | None) -> Decimal | None:
 
 
 def procedure_value_eur(ctx: Context) -> Decimal | None:
-    """The procedure's estimated value in EUR (BT-27): from coverage when computed, else converted here."""
+    """The procedure's estimated value in EUR (BT-27): from coverage when computed, else converted here, else
+    the sum of every lot's value (Dir. 2014/24 art. 5(10): the lots' aggregate value decides the threshold)."""
     if ctx.coverage.get("value_eur") is not None:
         return Decimal(str(ctx.coverage["value_eur"]))
     notice = ctx.notice
     value = to_eur(ctx, notice.procedure.estimated_value)
-    if value is None and len(notice.lots) == 1:
-        value = to_eur(ctx, notice.lots[0].estimated_value)
+    if value is None and notice.lots:
+        lot_values = [to_eur(ctx, lot.estimated_value) for lot in notice.lots]
+        value = None if None in lot_values else sum(lot_values, Decimal(0))
     return value
 
 
