@@ -139,11 +139,29 @@ def check(ctx: Context) -> list[Finding]:
     if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
         return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA")]
     if cov["agreements"]:
-        return [_finding(ctx, "flagged", agreements=cov["agreements"], category=cov["buyer_category"],
-                         nature=cov["nature"], value_eur=cov["value_eur"], threshold_eur=cov["threshold_eur"])]
+        return [_finding(ctx, "flagged", **_agreement_words(cov["agreements"]),
+                         category=cov["buyer_category"], category_fr=_FR.get(cov["buyer_category"]),
+                         nature=cov["nature"], nature_fr=_FR.get(cov["nature"]),
+                         value_eur=cov["value_eur"], threshold_eur=cov["threshold_eur"])]
     if cov["gpa"] is False:
         return [_finding(ctx, "passed", reason=_not_covered_reason(cov))]
     return [_finding(ctx, "insufficient-data", missing=cov["missing"] or ["coverage data"])]
+
+
+_FR = {"central": "centrale", "sub-central": "sous-centrale", "utilities": "entité adjudicatrice",
+       "defence": "défense", "works": "travaux", "supplies": "fournitures", "services": "services",
+       "social-services": "services sociaux"}
+
+
+def _agreement_words(agreements: list[str]) -> dict[str, str]:
+    """"the GPA and 14 EU bilateral agreements" rather than a list of ids (the ids are in the evidence)."""
+    others = [a for a in agreements if a != "GPA"]
+    if "GPA" not in agreements:
+        return {"agreements": ", ".join(others), "agreements_fr": ", ".join(others)}
+    if not others:
+        return {"agreements": "the GPA", "agreements_fr": "l'AMP"}
+    return {"agreements": f"the GPA and {len(others)} EU bilateral agreements",
+            "agreements_fr": f"l'AMP et {len(others)} accords bilatéraux de l'UE"}
 
 
 def _not_covered_reason(cov: dict[str, Any]) -> str:
@@ -158,7 +176,8 @@ def _not_covered_reason(cov: dict[str, Any]) -> str:
 
 def _finding(ctx: Context, status: str, **params: Any) -> Finding:
     cov = ctx.coverage
-    evidence = {k: cov.get(k) for k in ("buyer_category", "buyer_category_source", "nature", "value", "value_eur",
-                                         "value_source", "threshold_eur", "as_of", "gpa_declared", "missing")}
+    keys = ("agreements", "buyer_category", "buyer_category_source", "nature", "value", "value_eur", "value_source",
+            "threshold_eur", "as_of", "gpa_declared", "missing")
+    evidence = {k: cov.get(k) for k in keys}
     return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence,
                         confidence=cov.get("confidence"), **params)
