@@ -123,7 +123,7 @@ def _find_layout(reader: CleanReader, source: str) -> tuple[bytes, str]:
 
 def _layout_of(head: bytes, complete: bool) -> str | None:
     try:
-        for prefix, event, _value in ijson.parse(io.BytesIO(head)):
+        for prefix, event, _value in ijson.parse(io.BytesIO(head), buf_size=1024):  # stop early, not after 64 KB
             if prefix == "" and event == "start_array":
                 return "item"
             if prefix == "marches" and event == "start_array":

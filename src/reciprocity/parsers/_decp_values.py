@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ..model import Notice
@@ -19,6 +20,7 @@ _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)"
 _CPV = re.compile(r"(\d{6,8})(?:-\d)?")
 _NUMBER_BLANKS = re.compile(r"[\s\u00a0\u202f]")
 _PLACEHOLDERS = {"", "nc", "nan", "null", "none", "n/a", "-"}
+_PLACEHOLDER_LENGTH = max(map(len, _PLACEHOLDERS))
 MIN_YEAR, MAX_YEAR = 1990, 2100  # decp.md §5: years 0002/0222/5021/2921 occur; outside this range = invalid
 ABSURD_AMOUNT = Decimal(3_000_000_000)  # DAJ rule (decp.md §5): over 3 bn EUR is excluded as absurd
 
@@ -30,10 +32,16 @@ def is_blank(value: Any) -> bool:
 
 def text(value: Any) -> str | None:
     """Plain text with white space collapsed; placeholders ("NC", "nan") and blanks give None."""
-    if value is None or isinstance(value, (dict, list)):
+    if value is None:
         return None
-    result = " ".join(str(value).split())
-    return None if result.casefold() in _PLACEHOLDERS else result
+    if value.__class__ is not str:
+        if isinstance(value, (dict, list)):
+            return None
+        value = str(value)
+    result = " ".join(value.split())
+    if len(result) <= _PLACEHOLDER_LENGTH and result.casefold() in _PLACEHOLDERS:
+        return None
+    return result
 
 
 def decp_date(value: Any, field: str, notice: Notice) -> date | None:
@@ -128,6 +136,7 @@ def cpv(value: Any, notice: Notice) -> str | None:
     return digits.ljust(8, "0")
 
 
+@lru_cache(maxsize=4096)  # code-list values repeat across records: fold each once
 def fold(value: str) -> str:
     """Case-, accent- and apostrophe-blind form of a code-list value ("Procédure adaptée" -> "procedure adaptee")."""
     decomposed = unicodedata.normalize("NFKD", value.replace("\u2019", "'"))
