@@ -50,9 +50,9 @@ class Results:
         if status_code and status is None:
             read.warn("BT-142", f"unknown result code {status_code!r}")
         tender_ids = codes(element, "efac:LotTender/cbc:ID")
-        winning = tender_ids if status_code in (None, "selec-w") else []
+        contracts = self._contracts(element, tender_ids)
+        winning = _winning(tender_ids, contracts) if status_code in (None, "selec-w") else []
         winners, group = self._winners(winning)
-        contracts = self._contracts(element, winning)
         return LotResult(
             lot_id=code(element, "efac:TenderLot/cbc:ID"),  # BT-13713
             status=status,
@@ -104,6 +104,8 @@ class Results:
             if len({m.currency for m in amounts}) > 1:
                 self.read.warn("BT-720", "winning tenders in several currencies; result value left empty")
                 return None
+            if len(amounts) > 1:
+                self.read.warn("value", f"result value is the sum of {len(amounts)} winning tenders (BT-720)")
             return Money(sum((m.amount for m in amounts), Decimal(0)), amounts[0].currency)
         maximum = self.read.money(element, "efac:FrameworkAgreementValues/cbc:MaximumValueAmount", "BT-709")
         if maximum is not None:
@@ -135,13 +137,23 @@ class Results:
             subcontracting_percent=read.decimal(term, "efbc:TermPercent", "BT-555"),
         )
 
-    def _contracts(self, element: etree._Element, winning: list[str]) -> list[etree._Element]:
-        """Contracts of this result: those it lists (OPT-315), else those signed on a winning tender (BT-3202)."""
+    def _contracts(self, element: etree._Element, tender_ids: list[str]) -> list[etree._Element]:
+        """Contracts of this result: those it lists (OPT-315), else those signed on one of its tenders (BT-3202)."""
         listed = [self.contracts[c] for c in codes(element, "efac:SettledContract/cbc:ID") if c in self.contracts]
         if listed:
             return listed
-        wanted = set(winning)
+        wanted = set(tender_ids)
         return [c for c in self.contracts.values() if wanted.intersection(codes(c, "efac:LotTender/cbc:ID"))]
+
+
+def _winning(tender_ids: list[str], contracts: list[etree._Element]) -> list[str]:
+    """The winning tenders of an awarded result.
+
+    A LotResult may list every tender it received (OPT-320), not only the winners: when its contracts name the
+    tender they were signed on (BT-3202), those are the winners; otherwise every listed tender is.
+    """
+    signed = list(dict.fromkeys(t for c in contracts for t in codes(c, "efac:LotTender/cbc:ID")))
+    return [t for t in tender_ids if t in signed] or signed or tender_ids
 
 
 def _index(block: etree._Element | None, path: str) -> dict[str, etree._Element]:
