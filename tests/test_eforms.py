@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -302,3 +303,20 @@ def test_country_table_covers_iso_3166_and_normalises_ted_codes() -> None:
     assert normalise_country("UK") == "GB" and normalise_country("EL") == "GR"
     assert normalise_country("DE") == "DE" and normalise_country("XX") is None and normalise_country("") is None
     assert len(EU27) == 27 and EEA - EU27 == {"IS", "LI", "NO"} and "GB" not in EEA
+
+
+# -- the same notice in TED XML and converted to eForms ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("converted", corpus_params("eforms-converted-from-ted"))
+def test_converted_notice_agrees_with_its_ted_original(converted: Path) -> None:
+    """OP's TED->eForms conversion and its TED original give the same buyer country, CPV, lots and winners."""
+    originals = sorted((CORPUS / "ted-r209").rglob(converted.name))
+    if not originals:
+        pytest.skip(f"no TED original of {converted.name}")
+    ted, ef = parse(originals[0])[0], _parse_corpus(converted)[0]
+    assert ef.buyer.country == ted.buyer.country
+    assert ef.procedure.cpv_main == ted.procedure.cpv_main
+    assert len(ef.lots) == len(ted.lots)
+    assert Counter((w.name, w.country) for r in ef.results for w in r.winners) == Counter(
+        (w.name, w.country) for r in ted.results for w in r.winners)
