@@ -242,10 +242,11 @@ def test_restricted_uses_request_deadline_with_unconfirmed_confidence() -> None:
 
 def test_defence_restricted_requests() -> None:
     defence = notice([lot(value="1000000", electronic_submission="required")], type="restricted",
-                     contract_nature="supplies", request_deadline=date(2026, 4, 1))
+                     contract_nature="supplies", request_deadline=date(2026, 4, 1), legal_basis="32009L0081")
     found = only(run(sme_deadline, defence, {"buyer_category": "defence", "nature": "supplies"}),
                  "SME-SHORT-DEADLINE")
     assert (found.status, found.evidence["minimum_days"]) == ("passed", 30)
+    assert only(run(sme_turnover, defence), "SME-TURNOVER-CAP").status == "not-applicable"
 
 
 def test_lots_with_different_deadlines_are_checked_one_by_one() -> None:
@@ -371,14 +372,14 @@ def test_advance_payment_component() -> None:
 def test_every_sme_rule_entry_has_a_source_and_article() -> None:
     ctx = Context(notice(), load_rule_data(), date(2026, 3, 2))
     rules = sme_rules(ctx)
-    entries = [*rules["turnover_cap"], rules["allotment"], *rules["time_limits"], rules["price_only"],
+    entries = [*rules["turnover_cap"]["periods"], rules["allotment"], *rules["time_limits"], rules["price_only"],
                rules["advance"]]
     assert all(entry["source"] and entry["article"] for entry in entries)
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
-    ("    multiple: 1.5\n", "    multiple: 1.5\n    multiplier: 1.5\n", "turnover_cap[1].multiplier"),
-    ("  - from: 2026-01-01\n", "  - from: 01/01/2026\n", "turnover_cap[1].from"),
+    ("    multiple: 1.5\n", "    multiple: 1.5\n    multiplier: 1.5\n", "turnover_cap.periods[1].multiplier"),
+    ("  - from: 2026-01-01\n", "  - from: 01/01/2026\n", "turnover_cap.periods[1].from"),
 ])
 def test_sme_yaml_errors_name_file_and_key(tmp_path: Path, old: str, new: str, message: str) -> None:
     for path in DATA_DIR.glob("*.yaml"):

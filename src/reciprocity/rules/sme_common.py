@@ -17,7 +17,9 @@ from .schema import CONFIDENCE, Fields, ListOf, MapOf, OneOf
 
 _REF = {"article": str, "source": str, "?confidence": CONFIDENCE, "?note": str}
 SME_SCHEMA = Fields({
-    "turnover_cap": ListOf(Fields({"from": date, "?to": date, "multiple": Decimal, **_REF})),
+    "turnover_cap": Fields({
+        "exempt_legal_bases": ListOf(str), "exempt_source": str, "confidence_of_exemption": CONFIDENCE,
+        "periods": ListOf(Fields({"from": date, "?to": date, "multiple": Decimal, **_REF}))}),
     "allotment": Fields({"exempt_legal_bases": ListOf(str),
                          "exempt_buyer_categories": ListOf(OneOf(("central", "sub-central", "utilities", "defence"))),
                          **_REF}),

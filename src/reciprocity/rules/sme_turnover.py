@@ -25,8 +25,16 @@ def check(ctx: Context) -> list[Finding]:
     """One finding per lot of a competition notice (or one not-applicable finding for the notice)."""
     if ctx.notice.kind not in CALL_KINDS:
         return [make_finding(ctx, CODE, "not-applicable", **kind_reason(ctx.notice.kind))]
+    rules = sme_rules(ctx)["turnover_cap"]
+    legal_basis = ctx.notice.procedure.legal_basis
+    if legal_basis in rules["exempt_legal_bases"]:
+        return [make_finding(ctx, CODE, "not-applicable", evidence={"legal_basis": legal_basis},
+                             confidence=rules["confidence_of_exemption"],
+                             reason=f"no turnover cap for legal basis {legal_basis} (concessions, defence)",
+                             reason_fr=f"pas de plafond de chiffre d'affaires pour la base juridique {legal_basis} "
+                                       "(concessions, défense)")]
     launched = launch_date(ctx) or ctx.as_of
-    cap = in_force(sme_rules(ctx)["turnover_cap"], launched)
+    cap = in_force(rules["periods"], launched)
     if cap is None:
         return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": launched},
                              reason=f"no turnover cap in our rule data for a procedure launched on {launched}",
