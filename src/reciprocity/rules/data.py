@@ -70,11 +70,21 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so a bad date is reported by the validator with its key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(name: str, schema: Any, directory: Path | None = None) -> Any:
     """Read `<directory>/<name>.yaml` and validate it against `schema` (see rules/schema.py)."""
     path = (directory or DATA_DIR) / f"{name}.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except OSError as exc:
         raise RuleDataError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

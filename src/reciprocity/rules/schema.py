@@ -95,6 +95,8 @@ def _map(value: Any, schema: MapOf, file: str, path: str) -> dict[str, Any]:
         raise _error(file, path, f"expected a mapping, got {type(value).__name__}")
     result = {}
     for key, item in value.items():
+        if not isinstance(key, str):
+            raise _error(file, _join(path, key), "key must be text: quote it (YAML reads NO, ON, YES as booleans)")
         if schema.keys is not None and str(key) not in schema.keys:
             raise _error(file, _join(path, key), f"unknown key (expected one of: {', '.join(schema.keys)})")
         result[str(key)] = validate(item, schema.value, file, _join(path, key))

@@ -1,0 +1,153 @@
+"""The rule data: every legal fact has a source, validation is strict and names file and key, lookups by date."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from reciprocity.errors import RuleDataError
+from reciprocity.model import Money
+from reciprocity.rules import all_codes
+from reciprocity.rules.data import DATA_DIR, RuleData, load_rule_data
+
+
+@pytest.fixture(scope="module")
+def data() -> RuleData:
+    return load_rule_data()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the data folder, to break one file at a time."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def test_every_entry_has_a_source(data):
+    entries = list(data.iter_entries())
+    assert len(entries) > 150
+    for file, key, entry in entries:
+        assert entry["source"].strip(), f"{file}: {key}: empty source"
+
+
+def test_top_level_collections_are_entries_with_sources(data):
+    """Every partner agreement, EU period, rate, IPI measure and code carries `source` (none slipped through)."""
+    countries = data.raw["countries"]
+    items = [a for p in countries["partners"].values() for a in p["agreements"]]
+    items += list(countries["agreements"].values()) + list(countries["eu_members"].values())
+    items += data.raw["thresholds"]["eu_periods"] + data.raw["thresholds"]["french"] + data.ipi_measures
+    items += [r for rates in data.raw["exchange_rates"]["rates"].values() for r in rates]
+    items += list(data.codes.values()) + list(data.benefit_reasons.values())
+    assert all(item.get("source") for item in items)
+
+
+def test_weak_sources_are_marked_unconfirmed(data):
+    """reciprocity-rules.md marks the EEA dates, CH bilateral and KR FTA TODO / weak: they must say so."""
+    countries = data.raw["countries"]
+    assert countries["eea_members"]["NO"]["confidence"] == "unconfirmed"
+    kr = {a["id"]: a for a in countries["partners"]["KR"]["agreements"]}
+    assert kr["EU-KR-FTA"]["confidence"] == "unconfirmed"
+    assert kr["GPA"].get("confidence", "established") == "established"
+
+
+def test_every_registered_code_has_texts(data):
+    for code in all_codes():
+        entry = data.code(code)
+        assert {"flagged", "passed", "not-applicable", "insufficient-data"} <= set(entry["messages"]), code
+
+
+@pytest.mark.parametrize(("day", "category", "nature", "expected"), [
+    (date(2025, 12, 31), "sub-central", "supplies", "221000"),
+    (date(2026, 1, 1), "sub-central", "supplies", "216000"),
+    (date(2026, 1, 1), "central", "services", "140000"),
+    (date(2025, 6, 1), "central", "services", "143000"),
+    (date(2026, 1, 1), "utilities", "supplies", "432000"),
+    (date(2024, 1, 1), "sub-central", "works", "5538000"),
+    (date(2026, 1, 1), "defence", "works", "5404000"),
+    (date(2026, 3, 1), "sub-central", "social-services", "750000"),
+    (date(2026, 3, 1), "utilities", "social-services", "1000000"),
+    (date(2021, 7, 1), "sub-central", "services", "214000"),
+    (date(2023, 7, 1), "utilities", "services", "431000"),
+])
+def test_eu_threshold_by_date(data, day, category, nature, expected):
+    assert data.eu_threshold(category, nature, day) == Decimal(expected)
+
+
+def test_no_threshold_before_the_first_period_or_without_category(data):
+    assert data.eu_threshold("central", "works", date(2005, 1, 1)) is None
+    assert data.eu_threshold(None, "works", date(2025, 1, 1)) is None
+    assert data.eu_threshold("defence", "social-services", date(2025, 1, 1)) is None
+
+
+def test_conversion_uses_the_dated_rate_and_never_guesses(data):
+    assert data.to_eur(Money(Decimal("4637100"), "PLN"), date(2024, 5, 1)) == Decimal("1000000.00")
+    assert data.to_eur(Money(Decimal("1000"), "EUR"), date(2024, 5, 1)) == Decimal("1000.00")
+    assert data.to_eur(Money(Decimal("1000"), "CHF"), date(2024, 5, 1)) is None
+    assert data.to_eur(Money(Decimal("1000"), "PLN"), date(2026, 5, 1)) is None  # no 2026-2027 PLN rate held
+
+
+def test_countries_by_date(data):
+    assert data.is_eu_eea("GB", date(2020, 12, 31))
+    assert not data.is_eu_eea("GB", date(2021, 1, 1))
+    assert [a["id"] for a in data.agreements_in_force("GB", date(2021, 1, 1))] == ["GPA", "EU-UK-TCA"]
+    assert not data.is_eu_eea("HR", date(2013, 6, 30)) and data.is_eu_eea("HR", date(2013, 7, 1))
+    assert data.agreements_in_force("CN", date(2025, 1, 1)) == []
+    assert data.agreements_in_force("BR", date(2026, 6, 1)) == []  # Mercosur not applied: no start date held
+    assert data.agreements_in_force("MK", date(2023, 10, 29)) == []
+    assert [a["id"] for a in data.agreements_in_force("MK", date(2023, 10, 30))] == ["GPA"]
+
+
+def _rewrite(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "where"), [
+    ("thresholds", "    to: 2025-12-31\n", "    to: 2025-13-31\n", "thresholds.yaml: eu_periods[7].to"),
+    ("thresholds", "      central: {works: 5404000,", "      centrale: {works: 5404000,",
+     "thresholds.yaml: eu_periods[8].values.centrale"),
+    ("ipi", "    country: CN\n", "    country: CN\n    countri: CN\n", "ipi.yaml: measures[0].countri"),
+    ("fsr", "  source: \"Reg. (EU) 2022/2560", "  sources: \"Reg. (EU) 2022/2560", "fsr.yaml: notification.source"),
+    ("countries", "{id: GPA, from: 2011-09-15,", "{id: GPA, from: 15/09/2011,",
+     "countries.yaml: partners.AM.agreements[0].from"),
+    ("countries", "{id: GPA, from: 2011-09-15,", "{id: GPX, from: 2011-09-15,",
+     "countries.yaml: partners.AM.agreements[0].id"),
+    ("codes", "  severity: warning\n", "  severity: severe\n", "codes.yaml: RECIP-UNCOVERED-WINNER.severity"),
+    ("exchange_rates", "    - per_eur: 4.6371\n", "    - per_eur: four\n", "exchange_rates.yaml: rates.PLN[2].per_eur"),
+])
+def test_invalid_data_names_file_and_key(data_copy, file, old, new, where):
+    _rewrite(data_copy, file, old, new)
+    with pytest.raises(RuleDataError) as error:
+        RuleData(data_copy)
+    assert where in str(error.value)
+
+
+def test_changing_a_threshold_needs_no_code_change(data_copy):
+    _rewrite(data_copy, "thresholds", "      sub-central: {works: 5404000, supplies: 216000,",
+             "      sub-central: {works: 5404000, supplies: 250000,")
+    assert RuleData(data_copy).eu_threshold("sub-central", "supplies", date(2026, 2, 1)) == Decimal("250000")
+
+
+def test_adding_an_ipi_measure_needs_no_code_change(data_copy):
+    path = data_copy / "ipi.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + """
+  - id: IPI-TEST-XX
+    code: IPI-MEDICAL-DEVICES
+    legal_act: "invented measure for the test"
+    country: TR
+    cpv_from: "33600000"
+    cpv_to: "33699999"
+    value_floor_eur: 1000000
+    from: 2026-01-01
+    input_cap: 0.5
+    mention_patterns: ["IPI"]
+    source: "test"
+""", encoding="utf-8")
+    assert [m["id"] for m in RuleData(data_copy).ipi_measures] == ["IPI-MEDICAL-CN", "IPI-TEST-XX"]
