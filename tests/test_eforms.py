@@ -74,6 +74,14 @@ def _check_header(root: etree._Element, notice) -> None:
                            "completion", "other")
     if _text(root, "ProcurementProject/MainCommodityClassification/ItemClassificationCode"):
         assert notice.procedure.cpv_main is not None
+    if _text(root, "TenderingProcess/ProcedureCode"):
+        assert notice.procedure.type == _text(root, "TenderingProcess/ProcedureCode")
+    if _text(root, "ProcurementProject/ProcurementTypeCode"):
+        assert notice.procedure.contract_nature is not None
+    if _text(root, "ProcurementProject/RequestedTenderTotal/EstimatedOverallContractAmount"):
+        assert notice.procedure.estimated_value is not None
+    if _local(root, f"{ext}/Changes"):
+        assert notice.kind == "change"
 
 
 def _check_buyer(root: etree._Element, notice) -> None:
@@ -106,6 +114,12 @@ def _check_lots_and_results(root: etree._Element, notice) -> None:
             assert result.winners == []
         elif _reaches_a_tenderer(root, element):
             assert result.winners, f"result {result.lot_id}: winner reachable in the XML but not parsed"
+        counts = {_text(s, "StatisticsCode"): _text(s, "StatisticsNumeric")
+                  for s in _local(element, "ReceivedSubmissionsStatistics")}
+        if counts.get("tenders") is not None:
+            assert result.received.total == int(counts["tenders"])
+        if counts.get("t-no-eea") is not None:
+            assert result.received.non_eea == int(counts["t-no-eea"])
 
 
 def _reaches_a_tenderer(root: etree._Element, lot_result: etree._Element) -> bool:
@@ -292,6 +306,91 @@ def test_sme_count_from_size_split_when_t_sme_absent() -> None:
     result = f"<efac:NoticeResult><efac:LotResult>{stats}</efac:LotResult></efac:NoticeResult>"
     received = parse(_notice("", result, root="ContractAwardNotice"), name="t.xml")[0].results[0].received
     assert (received.total, received.sme, received.non_eea, received.other_eea) == (7, 4, 2, None)
+
+
+def _result_notice(lot_results: str, tenders: str, contracts: str = "", total: str = "") -> bytes:
+    """A CAN with the given LotResults, LotTenders (each "TEN-x:TPA-y[:amount]"), contracts and notice value."""
+    orgs = "".join(
+        f"<efac:Organization><efac:Company><cac:PartyIdentification><cbc:ID>ORG-000{n}</cbc:ID>"
+        f"</cac:PartyIdentification><cac:PartyName><cbc:Name>Firm {n}</cbc:Name></cac:PartyName><cac:PostalAddress>"
+        f"<cac:Country><cbc:IdentificationCode>{country}</cbc:IdentificationCode></cac:Country></cac:PostalAddress>"
+        f"</efac:Company></efac:Organization>" for n, country in ((1, "FRA"), (2, "DEU"), (3, "CHN"), (4, "XYZ")))
+    parties = "".join(
+        f"<efac:TenderingParty><cbc:ID>TPA-000{n}</cbc:ID>"
+        + "".join(f"<efac:Tenderer><cbc:ID>ORG-000{o}</cbc:ID></efac:Tenderer>" for o in members)
+        + "</efac:TenderingParty>" for n, members in ((1, [1]), (2, [2, 3]), (3, [3]), (4, [4])))
+    tender_xml = ""
+    for spec in tenders.split():
+        tender_id, party, *amount = spec.split(":")
+        value = (f"<cac:LegalMonetaryTotal><cbc:PayableAmount currencyID='EUR'>{amount[0]}</cbc:PayableAmount>"
+                 "</cac:LegalMonetaryTotal>") if amount else ""
+        tender_xml += (f"<efac:LotTender><cbc:ID>{tender_id}</cbc:ID>{value}<efac:TenderingParty><cbc:ID>{party}"
+                       "</cbc:ID></efac:TenderingParty></efac:LotTender>")
+    total_xml = f"<cbc:TotalAmount currencyID='EUR'>{total}</cbc:TotalAmount>" if total else ""
+    result = f"<efac:NoticeResult>{total_xml}{lot_results}{tender_xml}{contracts}{parties}</efac:NoticeResult>"
+    return _notice("", result + f"<efac:Organizations>{orgs}</efac:Organizations>", root="ContractAwardNotice")
+
+
+def _lot_result(lot: str, code: str, *tender_ids: str, contract: str = "") -> str:
+    refs = "".join(f"<efac:LotTender><cbc:ID>{t}</cbc:ID></efac:LotTender>" for t in tender_ids)
+    status = f"<cbc:TenderResultCode listName='winner-selection-status'>{code}</cbc:TenderResultCode>" if code else ""
+    signed = f"<efac:SettledContract><cbc:ID>{contract}</cbc:ID></efac:SettledContract>" if contract else ""
+    lot_ref = f"<efac:TenderLot><cbc:ID>{lot}</cbc:ID></efac:TenderLot>"
+    return f"<efac:LotResult>{status}{refs}{signed}{lot_ref}</efac:LotResult>"
+
+
+def test_winner_is_the_tender_its_contract_was_signed_on() -> None:
+    """A LotResult listing every tender received: only the one its contract names (BT-3202) won."""
+    contract = ("<efac:SettledContract><cbc:ID>CON-0001</cbc:ID><cbc:IssueDate>2024-03-01+01:00</cbc:IssueDate>"
+                "<efac:LotTender><cbc:ID>TEN-0003</cbc:ID></efac:LotTender></efac:SettledContract>")
+    data = _result_notice(_lot_result("LOT-0001", "selec-w", "TEN-0001", "TEN-0003", contract="CON-0001"),
+                          "TEN-0001:TPA-0001:100 TEN-0003:TPA-0003:90", contract)
+    result = parse(data, name="t.xml")[0].results[0]
+    assert [(w.name, w.country) for w in result.winners] == [("Firm 3", "CN")]
+    assert result.value.to_dict() == {"amount": "90", "currency": "EUR"}
+    assert [t.id for t in result.tenders] == ["TEN-0001", "TEN-0003"]
+    assert result.contract_date.isoformat() == "2024-03-01" and result.awarded_to_group is False
+
+
+def test_group_winner_and_unawarded_lot() -> None:
+    results = _lot_result("LOT-0001", "selec-w", "TEN-0002") + _lot_result("LOT-0002", "clos-nw", "TEN-0004")
+    notice = parse(_result_notice(results, "TEN-0002:TPA-0002:10 TEN-0004:TPA-0004:20"), name="t.xml")[0]
+    group, closed = notice.results
+    assert [w.country for w in group.winners] == ["DE", "CN"] and group.awarded_to_group is True
+    assert closed.status == "no-award" and closed.winners == [] and closed.value is None
+    assert not any("XYZ" in w for w in notice.parse_warnings)  # the losing tenderer's bad country is never read
+
+
+def test_unknown_winner_country_is_null_with_warning() -> None:
+    notice = parse(_result_notice(_lot_result("LOT-0001", "selec-w", "TEN-0004"), "TEN-0004:TPA-0004"),
+                   name="t.xml")[0]
+    assert notice.results[0].winners[0].country is None
+    assert "BT-514: unknown country code 'XYZ'" in notice.parse_warnings
+
+
+def test_notice_value_used_only_for_a_single_result_and_said_so() -> None:
+    one = parse(_result_notice(_lot_result("LOT-0001", "selec-w", "TEN-0001"), "TEN-0001:TPA-0001", total="500"),
+                name="t.xml")[0]
+    assert one.results[0].value.to_dict() == {"amount": "500", "currency": "EUR"}
+    assert any("BT-161" in w for w in one.parse_warnings)
+    two = parse(_result_notice(_lot_result("LOT-0001", "selec-w", "TEN-0001")
+                               + _lot_result("LOT-0002", "selec-w", "TEN-0003"),
+                               "TEN-0001:TPA-0001 TEN-0003:TPA-0003", total="500"), name="t.xml")[0]
+    assert [r.value for r in two.results] == [None, None]
+
+
+@pytest.mark.parametrize(("list_name", "subtype", "changes", "kind"), [
+    ("planning", "4", False, "planning"), ("competition", "10", False, "competition"),
+    ("dir-awa-pre", "25", False, "dir-awa-pre"), ("result", "29", False, "result"),
+    ("cont-modif", "38", False, "cont-modif"), ("completion", "E5", False, "completion"),
+    ("consultation", "E1", False, "planning"), ("competition", "16", True, "change"),
+    (None, "16", False, "competition"), (None, "33", False, "result"), (None, None, False, "other")])
+def test_kind_from_form_type_subtype_and_changes(list_name, subtype, changes, kind) -> None:
+    body = f"<cbc:NoticeTypeCode listName='{list_name}'>x</cbc:NoticeTypeCode>" if list_name else ""
+    extension = "<efac:Changes><efac:Change/></efac:Changes>" if changes else ""
+    if subtype:
+        extension += f"<efac:NoticeSubType><cbc:SubTypeCode>{subtype}</cbc:SubTypeCode></efac:NoticeSubType>"
+    assert parse(_notice(body, extension), name="t.xml")[0].kind == kind
 
 
 # -- countries -----------------------------------------------------------------------------------------------------
