@@ -13,6 +13,7 @@ from lxml import etree
 from ..model import AwardCriterion, Lot, Notice, Organisation, Procedure, SelectionCriterion
 from . import _ted_r209_awards
 from ._ted_values import (
+    Children,
     attr,
     cpv,
     find,
@@ -129,7 +130,9 @@ def _read_procedure(procedure: etree._Element | None, notice: Notice) -> None:
     if procedure is None:
         return
     proc = notice.procedure
-    for child in procedure:
+    # F15 (VEAT) nests the type one level down, under DIRECTIVE_2014_2x_EU / DIRECTIVE_2009_81_EC
+    candidates = [*procedure, *(c for d in procedure if localname(d).startswith("DIRECTIVE_") for c in d)]
+    for child in candidates:
         name = localname(child)
         if name.startswith("PT_"):
             proc.type = PROCEDURE_TYPES.get(name)
@@ -161,40 +164,41 @@ def _lot_elements(contract: etree._Element | None) -> list[etree._Element]:
 
 def _read_lot(descr: etree._Element, item: int, notice: Notice) -> Lot:
     """One OBJECT_DESCR: id (LOT_NO, else "1", else @ITEM), title, CPV, value, duration, criteria, NUTS."""
-    lot_no = text(find(descr, "LOT_NO"))
-    lot = Lot(id=lot_no or descr.get("ITEM") or str(item))
-    lot.title = text(find(descr, "TITLE"))
-    lot.description = paragraphs(find(descr, "SHORT_DESCR"))
-    lot.cpv_additional = [c for c in (cpv(e) for e in iterfind(descr, "CPV_ADDITIONAL/CPV_CODE")) if c]
-    lot.estimated_value = money(find(descr, "VAL_OBJECT"), notice, f"OBJECT_DESCR[{lot.id}]/VAL_OBJECT")
-    lot.duration = _duration(descr)
-    lot.award_criteria = _award_criteria(find(descr, "AC") if find(descr, "AC") is not None else descr, notice)
-    lot.eu_funds = _flag(descr, "EU_PROGR_RELATED", "NO_EU_PROGR_RELATED")  # BT-60
-    lot.variants = _flag(descr, "ACCEPTED_VARIANTS", "NO_ACCEPTED_VARIANTS")  # BT-63
-    lot.place_of_performance = [c for c in (attr(n, "CODE") for n in iterfind(descr, "NUTS")) if c]
+    fields = Children(descr)
+    lot = Lot(id=fields.text("LOT_NO") or descr.get("ITEM") or str(item))
+    lot.title = fields.text("TITLE")
+    lot.description = paragraphs(fields.first("SHORT_DESCR"))
+    lot.cpv_additional = [c for c in (cpv(find(e, "CPV_CODE")) for e in fields.all("CPV_ADDITIONAL")) if c]
+    lot.estimated_value = money(fields.first("VAL_OBJECT"), notice, f"OBJECT_DESCR[{lot.id}]/VAL_OBJECT")
+    lot.duration = _duration(fields)
+    # S01 files put AC_* directly under OBJECT_DESCR, later ones inside an AC wrapper
+    lot.award_criteria = _award_criteria(Children(fields.first("AC")) if fields.has("AC") else fields, notice)
+    lot.eu_funds = _flag(fields, "EU_PROGR_RELATED", "NO_EU_PROGR_RELATED")  # BT-60
+    lot.variants = _flag(fields, "ACCEPTED_VARIANTS", "NO_ACCEPTED_VARIANTS")  # BT-63
+    lot.place_of_performance = [c for c in (attr(n, "CODE") for n in fields.all("NUTS")) if c]
     return lot
 
 
-def _flag(element: etree._Element, yes: str, no: str) -> bool | None:
-    if find(element, yes) is not None:
+def _flag(fields: Children, yes: str, no: str) -> bool | None:
+    if fields.has(yes):
         return True
-    return False if find(element, no) is not None else None
+    return False if fields.has(no) else None
 
 
-def _duration(descr: etree._Element) -> str | None:
+def _duration(fields: Children) -> str | None:
     """DURATION with its @TYPE ("36 MONTH"), else DATE_START/DATE_END as an ISO interval."""
-    duration = find(descr, "DURATION")
+    duration = fields.first("DURATION")
     if duration is not None and text(duration):
         return f"{text(duration)} {attr(duration, 'TYPE') or ''}".strip()
-    start, end = text(find(descr, "DATE_START")), text(find(descr, "DATE_END"))
+    start, end = fields.text("DATE_START"), fields.text("DATE_END")
     return f"{start or '..'}/{end or '..'}" if start or end else None
 
 
-def _award_criteria(box: etree._Element, notice: Notice) -> list[AwardCriterion]:
+def _award_criteria(box: Children, notice: Notice) -> list[AwardCriterion]:
     """AC_QUALITY / AC_COST (name + weighting, repeated) and AC_PRICE (BT-539, BT-734, BT-541)."""
     criteria = []
     for kind, tag in (("quality", "AC_QUALITY"), ("cost", "AC_COST"), ("price", "AC_PRICE")):
-        for element in iterfind(box, tag):
+        for element in box.all(tag):
             weight = parse_weight(findtext(element, "AC_WEIGHTING"), notice, f"{tag}/AC_WEIGHTING")
             criteria.append(AwardCriterion(type=kind, name=text(find(element, "AC_CRITERION")), weight=weight))
     return criteria

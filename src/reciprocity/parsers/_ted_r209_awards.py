@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..model import LotResult, Notice, Organisation, Received, Tender
 from ._ted_values import (
+    Children,
     find,
     findtext,
     iterfind,
@@ -48,17 +49,18 @@ def _lot_id(section: etree._Element, notice: Notice) -> str | None:
 
 def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     """One AWARD_CONTRACT: status (BT-142), received (BT-759/760), winners, value (BT-720), date (BT-145)."""
-    result = LotResult(lot_id=_lot_id(award, notice), contract_id=text(find(award, "CONTRACT_NO")))
-    awarded = find(award, "AWARDED_CONTRACT")
-    if find(award, "NO_AWARDED_CONTRACT") is not None:
+    section = Children(award)
+    result = LotResult(lot_id=_lot_id(award, notice), contract_id=section.text("CONTRACT_NO"))
+    awarded = section.first("AWARDED_CONTRACT")
+    if section.has("NO_AWARDED_CONTRACT"):
         result.status = "no-award"
     if awarded is None:
         return result
     result.status = "awarded"
     where = f"AWARD_CONTRACT[{award.get('ITEM') or result.lot_id}]"
-    result.contract_date = parse_date(findtext(awarded, "DATE_CONCLUSION_CONTRACT"), notice, where)
-    tenders = find(awarded, "TENDERS")
-    result.received = _received(awarded if tenders is None else tenders, notice, where)
+    fields = Children(awarded)
+    result.contract_date = parse_date(fields.text("DATE_CONCLUSION_CONTRACT"), notice, where)
+    result.received = _received(Children(fields.first("TENDERS")) if fields.has("TENDERS") else fields, notice, where)
     result.winners = _winners(awarded, notice, where)
     result.awarded_to_group = _group(awarded)
     result.value = _value(awarded, notice, where)
@@ -66,10 +68,11 @@ def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     return result
 
 
-def _received(box: etree._Element, notice: Notice, where: str) -> Received | None:
+def _received(box: Children, notice: Notice, where: str) -> Received | None:
     """NB_TENDERS_RECEIVED and its split; _NON_EU fills non_eea with the warning design.md requires."""
     def count(tag: str) -> int | None:
-        return parse_int(findtext(box, tag), notice, f"{where}/{tag}")
+        element = box.first(tag)
+        return None if element is None else parse_int(element.text, notice, f"{where}/{tag}")
 
     received = Received(
         total=count("NB_TENDERS_RECEIVED"),
