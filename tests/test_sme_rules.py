@@ -165,6 +165,14 @@ def test_only_the_faulty_lot_is_flagged() -> None:
     assert only(findings, "SME-TURNOVER-CAP", "LOT-2").status == "flagged"
 
 
+def test_turnover_stated_for_other_lots_is_not_applied() -> None:
+    # TED copies the procedure's LEFTI text to every lot: a figure "for lots 1 and 2" says nothing of lot 3
+    text = "Le chiffre d'affaires annuel minimum exigé des candidats au lot 1 et au lot 2 est de 800 000 EUR."
+    lots = [turnover_lot(str(i), value, text) for i, value in ((1, "600000"), (2, "300000"), (3, "50000"))]
+    findings = run(sme_turnover, notice(lots, source_format="ted"))
+    assert [f.status for f in findings] == ["passed", "flagged", "insufficient-data"]
+
+
 def test_structured_bt752_amount_wins_over_text() -> None:
     structured = turnover_lot("LOT-1", "100000", "Chiffre d'affaires minimum de 100 000 €", eur("300000"))
     found = only(run(sme_turnover, notice([structured])), "SME-TURNOVER-CAP")

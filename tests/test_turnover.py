@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from reciprocity.model import Money
-from reciprocity.turnover import extract_min_turnover, find_min_turnover, parse_number
+from reciprocity.turnover import extract_min_turnover, find_min_turnover, lots_named, parse_number
 
 POSITIVE = [
     # French
@@ -130,3 +130,16 @@ def test_mixed_currencies_give_none() -> None:
 ])
 def test_number_separators(text: str, value: str) -> None:
     assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(("clause", "lots"), [
+    ("Le chiffre d'affaires annuel minimum exigé des candidats au lot 1 et au lot 2 est de 800 000 EUR.", {1, 2}),
+    ("pour les lots nº 2 à nº 6 : 100 000,00 EUR HT", {2, 3, 4, 5, 6}),
+    ("Lots 2-4 and lot 7: minimum turnover EUR 1m", {2, 3, 4, 7}),
+    ("pour le lot nº 1 : 500 000,00 EUR HT", {1}),
+    ("Chiffre d'affaires annuel minimum de 200 000 €", None),
+    ("6 500 000 EUR pour un lot, 13 000 000 EUR pour 2 lots", None),  # a count of lots, not lot numbers
+    ("pour chacun des lots 1A, 2A et 3A", None),  # lot codes we cannot match to numbers
+])
+def test_lots_named_in_a_clause(clause: str, lots: set[int] | None) -> None:
+    assert lots_named(clause) == lots

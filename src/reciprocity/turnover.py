@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Money
 
-__all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "mentions_turnover"]
+__all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "lots_named", "mentions_turnover"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,26 @@ def find_min_turnover(text: str | None) -> TurnoverRequirement | None:
     if len(currencies) > 1:
         return None  # amounts in different currencies: no honest single figure
     return min(found, key=lambda req: req.money.amount)
+
+
+_LOT_NUMBER = r"(?:n[°ºo]s?\.?\s*)?\d{1,3}(?![\w])"
+_LOT_LIST = re.compile(rf"\blots?\s*({_LOT_NUMBER}(?:\s*(?:,|et|and|&|à|to|-|–)\s*(?:lots?\s*)?{_LOT_NUMBER})*)",
+                       re.IGNORECASE)
+_RANGE = re.compile(r"(\d{1,3})\s*(?:à|to|-|–)\s*(?:n[°ºo]s?\.?\s*)?(\d{1,3})")
+
+
+def lots_named(clause: str) -> set[int] | None:
+    """The lot numbers a clause names ("lot 1", "lots 2 à 6", "lots 1 et 2"), or None when it names none.
+
+    TED gives selection criteria for the whole procedure, so a turnover stated "pour le lot 1" must not be
+    applied to lot 3."""
+    numbers: set[int] = set()
+    for match in _LOT_LIST.finditer(clause):
+        listed = match.group(1)
+        for start, end in _RANGE.findall(listed):
+            numbers.update(range(int(start), int(end) + 1))
+        numbers.update(int(n) for n in re.findall(r"\d{1,3}", _RANGE.sub(" ", listed)))
+    return numbers or None
 
 
 def mentions_turnover(text: str | None) -> bool:
