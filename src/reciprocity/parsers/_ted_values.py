@@ -85,7 +85,7 @@ class Children:
         by_name: dict[str, list[etree._Element]] = {}
         for child in () if element is None else element:
             tag = child.tag
-            if isinstance(tag, str):
+            if tag.__class__ is str:  # not an entity reference
                 by_name.setdefault(tag[tag.find("}") + 1:], []).append(child)
         self._by_name = by_name
 
@@ -107,6 +107,8 @@ def text(element: etree._Element | None) -> str | None:
     """All text inside an element (its <P> paragraphs joined), white space collapsed; None when empty."""
     if element is None:
         return None
+    if not len(element):  # no child elements: its own text is all there is
+        return clean_text(element.text)
     return clean_text(" ".join(element.itertext()))
 
 
