@@ -143,3 +143,14 @@ def test_number_separators(text: str, value: str) -> None:
 ])
 def test_lots_named_in_a_clause(clause: str, lots: set[int] | None) -> None:
     assert lots_named(clause) == lots
+
+
+PER_LOT = ("Le candidat démontre qu'il réalise annuellement le chiffre d'affaire minimum suivant: — pour le lot nº 1 : "
+           "650 000 EUR, — pour le lot nº 2 : 500 000 EUR, — pour les lots n os 3 et 4 : 300 000 EUR.")  # corpus-like
+
+
+@pytest.mark.parametrize(("lot_number", "amount"), [(1, "650000"), (2, "500000"), (3, "300000"), (4, "300000"),
+                                                    (5, None), (None, "300000")])
+def test_per_lot_list_gives_each_lot_its_amount(lot_number: int | None, amount: str | None) -> None:
+    found = find_min_turnover(PER_LOT, lot_number)
+    assert (found.money.amount if found else None) == (Decimal(amount) if amount else None)

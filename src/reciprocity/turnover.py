@@ -46,7 +46,7 @@ _OTHER_FIGURE = re.compile(
     r"assurance|insurance|\bbilan\b|balance\s+sheet|fonds\s+propres|equity|capital|net\s+asset|\bactif|"
     r"\bEBIT\w*|\bratio\b|\bmarge\b|\bmargin\b|\bestim\w*|\bmontant\s+du\s+march[ée]|contract\s+value|"
     r"valeur\s+(?:du|de\s+l)|garantie|guarantee|caution|liquidit\w*|\bdette|\bdebt|r[ée]sultat\s+net|"
-    r"net\s+(?:profit|income)|r[ée]f[ée]rences?|\beach\b|\bchacune?\b",
+    r"net\s+(?:profit|income)|r[ée]f[ée]rences?",
     re.IGNORECASE,
 )
 
@@ -75,12 +75,13 @@ def extract_min_turnover(text: str | None) -> Money | None:
     return None if found is None else found.money
 
 
-def find_min_turnover(text: str | None) -> TurnoverRequirement | None:
-    """Like `extract_min_turnover`, keeping the clause read; the lowest amount when several are stated
-    (e.g. one per lot), so that a choice between them can never be what makes a rule flag."""
+def find_min_turnover(text: str | None, lot_number: int | None = None) -> TurnoverRequirement | None:
+    """Like `extract_min_turnover`, keeping the clause read. With `lot_number`, amounts stated for other named
+    lots ("— pour le lot nº 2 : 500 000 EUR") are ignored. The lowest amount is kept when several remain, so
+    that a choice between them can never be what makes a rule flag."""
     if not text:
         return None
-    found = [req for clause in _clauses(text) if (req := _clause_requirement(clause))]
+    found = [req for clause in _clauses(text) if (req := _clause_requirement(clause, lot_number))]
     if not found:
         return None
     currencies = {req.money.currency for req in found}
@@ -89,10 +90,11 @@ def find_min_turnover(text: str | None) -> TurnoverRequirement | None:
     return min(found, key=lambda req: req.money.amount)
 
 
-_LOT_NUMBER = r"(?:n[°ºo]s?\.?\s*)?\d{1,3}(?![\w])"
+_LOT_NUMBER = r"(?:n\s?[°ºo]s?\.?\s*)?\d{1,3}(?![\w])"
 _LOT_LIST = re.compile(rf"\blots?\s*({_LOT_NUMBER}(?:\s*(?:,|et|and|&|à|to|-|–)\s*(?:lots?\s*)?{_LOT_NUMBER})*)",
                        re.IGNORECASE)
-_RANGE = re.compile(r"(\d{1,3})\s*(?:à|to|-|–)\s*(?:n[°ºo]s?\.?\s*)?(\d{1,3})")
+_RANGE = re.compile(r"(\d{1,3})\s*(?:à|to|-|–)\s*(?:n\s?[°ºo]s?\.?\s*)?(\d{1,3})")
+_LIST_MARK = re.compile(r"(?:^|\s)[—–•]\s|,\s+(?=pour\s+l)|;")
 
 
 def lots_named(clause: str) -> set[int] | None:
@@ -129,18 +131,30 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
-def _clause_requirement(clause: str) -> TurnoverRequirement | None:
+def _clause_requirement(clause: str, lot_number: int | None = None) -> TurnoverRequirement | None:
     """The minimum turnover one clause states, if it names a turnover, a minimum and an amount in a currency."""
     keyword = _TURNOVER.search(clause)
     if keyword is None or _MINIMUM.search(clause) is None or _CUMULATIVE.search(clause):
         return None
-    amounts = [m for m in _AMOUNT.finditer(clause) if not _other_figure_between(clause, keyword, m)]
+    amounts = [m for m in _AMOUNT.finditer(clause)
+               if not _other_figure_between(clause, keyword, m) and _for_lot(clause, m, lot_number)]
     after = [m for m in amounts if m.start() >= keyword.start()]
     chosen = after or amounts[-1:]  # amounts after the turnover word, else the one just before it
     monies = [money for m in chosen if (money := _money(m)) is not None]
     if not monies or len({m.currency for m in monies}) > 1:
         return None
     return TurnoverRequirement(min(monies, key=lambda m: m.amount), clause)
+
+
+def _for_lot(clause: str, amount: re.Match[str], lot_number: int | None) -> bool:
+    """False when the list item (or the whole clause) holding the amount names other lots only."""
+    if lot_number is None:
+        return True
+    starts = [m.end() for m in _LIST_MARK.finditer(clause, 0, amount.start())]
+    end = _LIST_MARK.search(clause, amount.end())
+    segment = clause[starts[-1] if starts else 0:end.start() if end else len(clause)]
+    named = lots_named(segment)
+    return named is None or lot_number in named
 
 
 def _other_figure_between(clause: str, keyword: re.Match[str], amount: re.Match[str]) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Finding, Lot
-from ..turnover import TurnoverRequirement, find_min_turnover, lots_named, mentions_turnover
+from ..turnover import TurnoverRequirement, find_min_turnover, mentions_turnover
 from .base import Context
 from .findings import make_finding
 from .sme_common import CALL_KINDS, in_force, kind_reason, launch_date, lot_value_eur, sme_rules, to_eur
@@ -71,7 +71,9 @@ def required_turnover(lot: Lot) -> tuple[TurnoverRequirement | None, str]:
     structured = [c.min_turnover for c in lot.selection_criteria if c.min_turnover is not None]
     if structured:
         return TurnoverRequirement(min(structured, key=lambda m: m.amount), "(BT-752 amount)"), "BT-752"
-    found = [f for c in lot.selection_criteria if (f := find_min_turnover(c.description)) and _concerns(f, lot)]
+    number = re.search(r"(\d+)$", lot.id)  # "LOT-0002", "2": criteria texts name lots by number
+    lot_number = int(number.group(1)) if number else None
+    found = [f for c in lot.selection_criteria if (f := find_min_turnover(c.description, lot_number))]
     if len({f.money.currency for f in found}) == 1:
         return min(found, key=lambda f: f.money.amount), "criteria text"
     return None, "criteria text" if lot.selection_criteria else "none"
@@ -90,9 +92,3 @@ def _no_turnover(ctx: Context, lot: Lot, evidence: dict[str, Any]) -> Finding:
                             missing="the amount of the turnover asked for (not stated in the notice)")
     return make_finding(ctx, CODE, "passed", variant="none", lot=lot.id, evidence=evidence)
 
-
-def _concerns(found: TurnoverRequirement, lot: Lot) -> bool:
-    """False when the clause names other lots only (e.g. "au lot 1 et au lot 2" read for lot 3)."""
-    named = lots_named(found.clause)
-    number = re.search(r"(\d+)$", lot.id)
-    return named is None or number is None or int(number.group(1)) in named
