@@ -265,6 +265,11 @@ def test_lots_with_different_deadlines_are_checked_one_by_one() -> None:
     assert only(findings, "SME-SHORT-DEADLINE", "LOT-2").status == "flagged"
 
 
+def test_deadline_before_dispatch_is_insufficient_data() -> None:
+    found = only(run(sme_deadline, deadline_notice(-3)), "SME-SHORT-DEADLINE")
+    assert found.status == "insufficient-data" and found.evidence["days"] == -3
+
+
 def test_deadline_not_applicable_on_results() -> None:
     assert only(run(sme_deadline, notice(kind="result")), "SME-SHORT-DEADLINE").status == "not-applicable"
 

@@ -87,6 +87,10 @@ def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, lim
                             confidence=limit.get("confidence"), missing=missing)
     days = (deadline - dispatch).days
     evidence["days"] = days
+    if days < 0:  # a deadline before dispatch is a data error (or a draft checked after its deadline)
+        return make_finding(ctx, CODE, "insufficient-data", lot=lot_id,
+                            evidence={**evidence, "missing": ["a deadline after the dispatch date"]},
+                            confidence=limit.get("confidence"), missing="a deadline after the dispatch date")
     params = {"days": days, "minimum": minimum, "basis": basis, "article": limit["article"]}
     if days >= minimum:
         return make_finding(ctx, CODE, "passed", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
