@@ -13,7 +13,7 @@ from conftest import CORPUS, SAMPLES, corpus_files
 from lxml import etree
 
 from reciprocity import parse
-from reciprocity.errors import NoticeParseError
+from reciprocity.errors import NoticeParseError, UnknownFormatError
 from reciprocity.parsers import decp, iter_parse
 from reciprocity.parsers._decp_stream import CleanReader
 
@@ -254,8 +254,10 @@ def test_a_bad_record_is_reported_and_the_others_continue() -> None:
 def test_malformed_and_foreign_json_raise_naming_the_file() -> None:
     with pytest.raises(NoticeParseError, match="broken.json.*malformed"):
         parse(b'{"marches": [{"id": "A"}, {"id": ', name="broken.json")
-    with pytest.raises(NoticeParseError, match="other.json.*no 'marches'"):
+    with pytest.raises(UnknownFormatError, match="other.json.*no DECP 'marches'"):
         parse(b'{"releases": []}', name="other.json")
+    with pytest.raises(NoticeParseError, match="truncated.json.*malformed JSON"):
+        parse(b'{"marches": ', name="truncated.json")
 
 
 def test_xml_2022_marches_root() -> None:

@@ -124,12 +124,21 @@ def _modifications(record: dict[str, Any], notice: Notice) -> list[tuple[str, di
     found = []
     for position, mod in enumerate(parties.items(record.get("modifications"), "modification"), start=1):
         if isinstance(mod, dict):
-            found.append((mod.get("id"), position, mod))
+            found.append((_sequence(mod.get("id")), position, mod))
         else:
             notice.warn(f"modifications[{position}]: {str(mod)[:40]!r} is not a modification; ignored")
-    if found and all(isinstance(ident, int) and not isinstance(ident, bool) for ident, _, _ in found):
+    if found and all(ident is not None for ident, _, _ in found):
         found.sort(key=lambda entry: entry[0])
     return [(f"modification {ident if ident is not None else position}", mod) for ident, position, mod in found]
+
+
+def _sequence(value: Any) -> int | None:
+    """A modification `id` as a number (JSON gives 1, XML gives "1"); anything else gives None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
 
 
 def procedure(record: dict[str, Any], form: str, cpv_code: str | None, notice: Notice) -> Procedure:

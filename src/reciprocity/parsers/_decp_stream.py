@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from ..errors import NoticeParseError
+from ..errors import NoticeParseError, UnknownFormatError
 
 CHUNK = 64 * 1024
 _HEAD_LIMIT = 4 * 1024 * 1024  # read at most this much to find where the records are
@@ -114,14 +114,14 @@ def _find_layout(reader: CleanReader, source: str) -> tuple[bytes, str]:
     while True:
         chunk = reader.read(CHUNK)
         head += chunk
-        layout = _layout_of(head, complete=not chunk)
+        layout = _layout_of(head, complete=not chunk, source=source)
         if layout is not None:
             return head, layout
         if not chunk or len(head) > _HEAD_LIMIT:
-            raise NoticeParseError(source, "not DECP JSON: no 'marches' list or object found")
+            raise UnknownFormatError(source, "unknown JSON format: no DECP 'marches' list or object found")
 
 
-def _layout_of(head: bytes, complete: bool) -> str | None:
+def _layout_of(head: bytes, complete: bool, source: str) -> str | None:
     try:
         for prefix, event, _value in ijson.parse(io.BytesIO(head), buf_size=1024):  # stop early, not after 64 KB
             if prefix == "" and event == "start_array":
@@ -133,7 +133,7 @@ def _layout_of(head: bytes, complete: bool) -> str | None:
     except ijson.JSONError as exc:
         if complete:
             message = " ".join(str(exc).split())[:200]
-            raise NoticeParseError(None, f"malformed JSON: {message}") from None
+            raise NoticeParseError(source, f"malformed JSON: {message}") from None
     return None
 
 
