@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..model import LotResult, Notice, Organisation, Received, Tender
+from ..model import LotResult, Money, Notice, Organisation, Received, Tender
 from ._ted_values import (
     Children,
     find,
@@ -24,7 +24,6 @@ from ._ted_values import (
     parse_date,
     parse_int,
     range_warning,
-    text,
 )
 
 NON_EU_WARNING = ("received.non_eea is TED NB_TENDERS_RECEIVED_NON_EU: tenders from outside the EU, which "
@@ -39,9 +38,9 @@ def read_results(form: etree._Element, notice: Notice) -> None:
         notice.results.append(_read_prize(result, notice))
 
 
-def _lot_id(section: etree._Element, notice: Notice) -> str | None:
+def _lot_id(section: Children, notice: Notice) -> str | None:
     """LOT_NO of the award section, else the id of the notice's only lot."""
-    lot_no = text(find(section, "LOT_NO"))
+    lot_no = section.text("LOT_NO")
     if lot_no is None and len(notice.lots) == 1:
         return notice.lots[0].id
     return lot_no
@@ -50,7 +49,7 @@ def _lot_id(section: etree._Element, notice: Notice) -> str | None:
 def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     """One AWARD_CONTRACT: status (BT-142), received (BT-759/760), winners, value (BT-720), date (BT-145)."""
     section = Children(award)
-    result = LotResult(lot_id=_lot_id(award, notice), contract_id=section.text("CONTRACT_NO"))
+    result = LotResult(lot_id=_lot_id(section, notice), contract_id=section.text("CONTRACT_NO"))
     awarded = section.first("AWARDED_CONTRACT")
     if section.has("NO_AWARDED_CONTRACT"):
         result.status = "no-award"
@@ -60,12 +59,29 @@ def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     where = f"AWARD_CONTRACT[{award.get('ITEM') or result.lot_id}]"
     fields = Children(awarded)
     result.contract_date = parse_date(fields.text("DATE_CONCLUSION_CONTRACT"), notice, where)
-    result.received = _received(Children(fields.first("TENDERS")) if fields.has("TENDERS") else fields, notice, where)
-    result.winners = _winners(awarded, notice, where)
-    result.awarded_to_group = _group(awarded)
-    result.value = _value(awarded, notice, where)
-    result.tenders = _subcontracting(awarded, result, notice, where)
+    # S03+ wrap the figures in TENDERS / CONTRACTORS / VALUES (F06 S01/S02: VALUE); S01/S02 F03 do not
+    result.received = _received(_wrapped(fields, "TENDERS"), notice, where)
+    contractors = _wrapped(fields, "CONTRACTORS")
+    result.winners = _winners(contractors.all("CONTRACTOR") or fields.all("CONTRACTOR"), notice, where)
+    result.awarded_to_group = _flag(contractors, "AWARDED_TO_GROUP", "NO_AWARDED_TO_GROUP")
+    wrapper = next((f"/{w}" for w in ("VALUES", "VALUE") if fields.has(w)), "")
+    result.value = _value(_wrapped(fields, "VALUES", "VALUE"), notice, where + wrapper)
+    result.tenders = _subcontracting(fields, result, notice, where)
     return result
+
+
+def _wrapped(fields: Children, *wrappers: str) -> Children:
+    """The children of the first wrapper present, else the unwrapped fields themselves (S01/S02 layout)."""
+    for wrapper in wrappers:
+        if fields.has(wrapper):
+            return Children(fields.first(wrapper))
+    return fields
+
+
+def _flag(fields: Children, yes: str, no: str) -> bool | None:
+    if fields.has(yes):
+        return True
+    return False if fields.has(no) else None
 
 
 def _received(box: Children, notice: Notice, where: str) -> Received | None:
@@ -86,51 +102,37 @@ def _received(box: Children, notice: Notice, where: str) -> Received | None:
     return None if received.is_empty() else received
 
 
-def _winners(awarded: etree._Element, notice: Notice, where: str) -> list[Organisation]:
-    """CONTRACTORS/CONTRACTOR (S03+) or CONTRACTOR directly under AWARDED_CONTRACT (S01/S02)."""
+def _winners(contractors: list[etree._Element], notice: Notice, where: str) -> list[Organisation]:
+    """Each CONTRACTOR's ADDRESS_CONTRACTOR, with SME -> size "sme" (BT-165; NO_SME: see the module doc)."""
     winners = []
-    for contractor in [*iterfind(awarded, "CONTRACTORS/CONTRACTOR"), *iterfind(awarded, "CONTRACTOR")]:
-        winner = organisation(find(contractor, "ADDRESS_CONTRACTOR"), notice, f"{where}/CONTRACTOR")
-        if winner is None:
-            continue
-        winner.size = "sme" if find(contractor, "SME") is not None else None  # BT-165; NO_SME: see module doc
-        winners.append(winner)
+    for contractor in contractors:
+        fields = Children(contractor)
+        winner = organisation(fields.first("ADDRESS_CONTRACTOR"), notice, f"{where}/CONTRACTOR")
+        if winner is not None:
+            winner.size = "sme" if fields.has("SME") else None
+            winners.append(winner)
     return winners
 
 
-def _group(awarded: etree._Element) -> bool | None:
-    for box in (find(awarded, "CONTRACTORS"), awarded):
-        if box is None:
-            continue
-        if find(box, "AWARDED_TO_GROUP") is not None:
-            return True
-        if find(box, "NO_AWARDED_TO_GROUP") is not None:
-            return False
-    return None
+def _value(values: Children, notice: Notice, where: str) -> Money | None:
+    """VAL_TOTAL with its currency; VAL_RANGE_TOTAL (lowest/highest tender) stays null with a warning."""
+    value = money(values.first("VAL_TOTAL"), notice, f"{where}/VAL_TOTAL")
+    if value is None:
+        range_warning(values.first("VAL_RANGE_TOTAL"), notice, f"{where}/VAL_RANGE_TOTAL")
+    return value
 
 
-def _value(awarded: etree._Element, notice: Notice, where: str):
-    """VALUES/VAL_TOTAL (S03+), VAL_TOTAL (F03 S01/S02), VALUE/VAL_TOTAL (F06 S01/S02); a range stays null."""
-    for path in ("VALUES/", "", "VALUE/"):
-        value = money(find(awarded, f"{path}VAL_TOTAL"), notice, f"{where}/{path}VAL_TOTAL")
-        if value is not None:
-            return value
-    for path in ("VALUES/", "", "VALUE/"):
-        range_warning(find(awarded, f"{path}VAL_RANGE_TOTAL"), notice, f"{where}/{path}VAL_RANGE_TOTAL")
-    return None
-
-
-def _subcontracting(awarded: etree._Element, result: LotResult, notice: Notice, where: str) -> list[Tender]:
+def _subcontracting(fields: Children, result: LotResult, notice: Notice, where: str) -> list[Tender]:
     """LIKELY_SUBCONTRACTED + PCT_SUBCONTRACTING (BT-773, BT-555) as the winning tender's terms."""
-    if find(awarded, "LIKELY_SUBCONTRACTED") is None:
+    if not fields.has("LIKELY_SUBCONTRACTED"):
         return []
-    percent = parse_amount(findtext(awarded, "PCT_SUBCONTRACTING"), notice, f"{where}/PCT_SUBCONTRACTING")
+    percent = parse_amount(fields.text("PCT_SUBCONTRACTING"), notice, f"{where}/PCT_SUBCONTRACTING")
     return [Tender(value=result.value, subcontracting=True, subcontracting_percent=percent)]
 
 
 def _read_prize(results: etree._Element, notice: Notice) -> LotResult:
     """F13 RESULTS: AWARDED_PRIZE/WINNER (design contest), else NO_AWARDED_PRIZE."""
-    result = LotResult(lot_id=_lot_id(results, notice))
+    result = LotResult(lot_id=_lot_id(Children(results), notice))
     prize = find(results, "AWARDED_PRIZE")
     if prize is None:
         result.status = "no-award" if find(results, "NO_AWARDED_PRIZE") is not None else None

@@ -103,22 +103,25 @@ class Children:
         return text(self.first(name))
 
 
+def _inline(element: etree._Element) -> str:
+    """The text of one paragraph, inline markup (<FT TYPE="SUP">er</FT>) joined without added spaces."""
+    return element.text or "" if not len(element) else "".join(element.itertext())
+
+
 def text(element: etree._Element | None) -> str | None:
-    """All text inside an element (its <P> paragraphs joined), white space collapsed; None when empty."""
+    """All text inside an element (its <P> paragraphs joined by a space), white space collapsed; None when empty."""
     if element is None:
         return None
-    if not len(element):  # no child elements: its own text is all there is
-        return clean_text(element.text)
-    return clean_text(" ".join(element.itertext()))
+    paras = [_inline(p) for p in element.iterchildren("{*}P")]
+    return clean_text(" ".join(paras) if paras else _inline(element))
 
 
 def paragraphs(element: etree._Element | None) -> str | None:
     """Text of an element with <P> paragraphs kept as separate lines (for long descriptions)."""
     if element is None:
         return None
-    parts = [clean_text(" ".join(p.itertext())) for p in element.iter("{*}P")] or [text(element)]
-    joined = "\n".join(p for p in parts if p)
-    return joined or None
+    parts = [clean_text(_inline(p)) for p in element.iterchildren("{*}P")] or [text(element)]
+    return "\n".join(p for p in parts if p) or None
 
 
 def attr(element: etree._Element | None, name: str) -> str | None:
