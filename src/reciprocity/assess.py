@@ -20,13 +20,15 @@ from .rules.findings import to_jsonable
 from .rules.origin import classify_winners
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "problem": 2}
+PUBLISHED_FORMATS = ("eforms", "ted", "decp")
 
 
 def assess(notice: Notice, today: date | None = None, data: RuleData | None = None) -> Assessment:
     """Run every rule of the registry over a notice and summarise what it means for firms established in France."""
     data = data or load_rule_data()
-    as_of = notice.dispatch_date or today or date.today()
+    as_of, as_of_source = launch_date(notice, today)
     cov = compute_coverage(notice, data, as_of)
+    cov["as_of_source"] = as_of_source
     ctx = Context(notice=notice, data=data, as_of=as_of, coverage=cov)
     ctx.origin = classify_winners(notice, data, cov, as_of)
     findings = [finding for module in RULES for finding in module.check(ctx)]
@@ -38,6 +40,22 @@ def assess(notice: Notice, today: date | None = None, data: RuleData | None = No
         origin=to_jsonable(ctx.origin),
         benefit=benefit(findings, cov.get("value_eur"), data),
     )
+
+
+def launch_date(notice: Notice, today: date | None = None) -> tuple[date, str]:
+    """The date that decides which rule version applies, and where it was read (design.md "Time").
+
+    Dispatch date; for a published record without one (DECP), its earliest contract date, then its publication
+    date; for a draft, today."""
+    if notice.dispatch_date:
+        return notice.dispatch_date, "dispatch date (BT-05)"
+    if notice.source_format in PUBLISHED_FORMATS:
+        signed = [r.contract_date for r in notice.results if r.contract_date]
+        if signed:
+            return min(signed), "earliest contract date (BT-145 / dateNotification): no dispatch date"
+        if notice.publication_date:
+            return notice.publication_date, "publication date: no dispatch date"
+    return today or date.today(), "today (draft without a dispatch date)"
 
 
 def _sme_score(ctx: Context, findings: list[Finding]) -> dict[str, Any] | None:

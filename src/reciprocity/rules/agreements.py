@@ -78,6 +78,11 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     money, value_source = estimated_value(notice)
     value_eur = data.to_eur(money, as_of)
     threshold = data.eu_threshold(category, nature, as_of)
+    threshold_basis = f"{category} {nature}" if threshold is not None else None
+    if category is None and nature is not None:
+        # unknown buyer category: a value below every category's threshold is still decidably not covered
+        threshold = data.lowest_threshold(nature, as_of)
+        threshold_basis = "lowest threshold of any buyer category" if threshold is not None else None
     if value_source == AWARDED_PROXY and value_eur is not None and threshold is not None and value_eur < threshold:
         # an awarded value at or above the threshold shows the estimate was too; one below it proves nothing
         value_source = f"awarded value EUR {value_eur} below the threshold: not conclusive"
@@ -85,7 +90,7 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     result: dict[str, Any] = {
         "buyer_category": category, "buyer_category_source": category_source, "nature": nature,
         "value_eur": value_eur, "value_source": value_source,
-        "value": money.to_dict() if money else None, "threshold_eur": threshold,
+        "value": money.to_dict() if money else None, "threshold_eur": threshold, "threshold_basis": threshold_basis,
         "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered,
     }
     result["missing"] = _missing(notice, category, nature, money, value_eur, threshold)
@@ -104,15 +109,18 @@ def _missing(notice, category, nature, money, value_eur, threshold) -> list[str]
         missing.append("estimated value (BT-27)")
     elif value_eur is None:
         missing.append(f"EUR exchange rate for {money.currency}")
-    if threshold is None and category and nature:
+    if threshold is None and nature:
         missing.append("EU threshold for this date and category")
     return missing
 
 
 def _agreements(data, category, nature, value_eur, threshold, as_of) -> dict[str, Any]:
     """Agreement ids covering this procurement; `above_threshold` None when the value is unknown."""
-    if category is None or nature is None:
+    if nature is None:
         return {"above_threshold": None, "agreements": [], "gpa": None}
+    if category is None:
+        below = value_eur is not None and threshold is not None and value_eur < threshold
+        return {"above_threshold": False if below else None, "agreements": [], "gpa": False if below else None}
     eligible = [aid for aid in data.agreements_applied(as_of)
                 if category in data.agreement(aid)["covers"] and nature != "social-services"]
     if not eligible:
@@ -170,14 +178,15 @@ def _not_covered_reason(cov: dict[str, Any]) -> str:
     if cov["buyer_category"] == "defence":
         return "defence and security procurement (Dir. 2009/81) is outside the agreements"
     if cov["above_threshold"] is False:
-        return f"EUR {cov['value_eur']:,.0f} below the threshold of EUR {cov['threshold_eur']:,.0f}".replace(",", " ")
+        text = f"EUR {cov['value_eur']:,.0f} below the threshold of EUR {cov['threshold_eur']:,.0f}".replace(",", " ")
+        return text + (" (the lowest of any buyer category)" if cov["buyer_category"] is None else "")
     return f"{cov['buyer_category']} buyers are not covered"
 
 
 def _finding(ctx: Context, status: str, **params: Any) -> Finding:
     cov = ctx.coverage
     keys = ("agreements", "buyer_category", "buyer_category_source", "nature", "value", "value_eur", "value_source",
-            "threshold_eur", "as_of", "gpa_declared", "missing")
+            "threshold_eur", "threshold_basis", "as_of", "gpa_declared", "missing")
     evidence = {k: cov.get(k) for k in keys}
     return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence,
                         confidence=cov.get("confidence"), **params)

@@ -138,6 +138,14 @@ class RuleData:
             return None
         return period["values"].get(category, {}).get(nature)
 
+    def lowest_threshold(self, nature: str | None, as_of: date) -> Decimal | None:
+        """The lowest EU threshold of any buyer category for a nature (to decide "below" without a category)."""
+        period = self.threshold_period(as_of)
+        if period is None or nature is None:
+            return None
+        values = [by_nature[nature] for by_nature in period["values"].values() if nature in by_nature]
+        return min(values, default=None)
+
     def is_social_services(self, cpv: str | None) -> bool:
         """True when the main CPV falls in the light regime (Annex XIV) list we hold."""
         prefixes = self.raw["thresholds"]["social_services_cpv"]["prefixes"]

@@ -11,6 +11,9 @@ from .findings import make_finding
 
 CODES = ("DATA-MISSING", "DATA-INVALID-ID")
 PUBLISHED_FORMATS = ("eforms", "ted")
+# Fields a source format does not carry at all: not a gap a buyer could fill, so not reported as missing
+# (DECP has no buyer legal type and no estimated value, only the contract amount; DECP 2019 has no offer counts).
+ABSENT_FROM_FORMAT = {"decp": ("buyer category", "estimated value"), "decp-2019": ("received submissions",)}
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -42,7 +45,9 @@ def _needed(ctx: Context) -> dict[str, list[str]]:
          f"EUR rate for {(cov.get('value') or {}).get('currency')}", ["RECIP-COVERED-AGREEMENTS"]),
     ]
     checks += _competition_checks(notice) + _result_checks(ctx)
-    return {field: codes for condition, field, codes in checks if condition}
+    absent = ABSENT_FROM_FORMAT.get(notice.source_format, ()) + ABSENT_FROM_FORMAT.get(notice.schema_version or "", ())
+    return {field: codes for condition, field, codes in checks
+            if condition and not field.startswith(absent)}
 
 
 def _cpv(notice: Notice) -> bool:
