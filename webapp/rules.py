@@ -1,23 +1,15 @@
-"""The finding codes the app documents (GET /api/v1/rules and the rules page), read from the rules registry."""
+"""The finding codes for GET /api/v1/rules and the rules page: the listing `reciprocity rules` prints."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reciprocity.rules import all_codes
+from reciprocity.check_report import rules_listing
 from reciprocity.rules.data import load_rule_data
 
 
 def rules_catalogue() -> list[dict[str, Any]]:
-    """Every code of the registry with its area, severity, title (EN/FR), legal reference and confidence."""
+    """Every registered code with area, severity, title (EN, and FR as `title_fr`), legal reference, confidence."""
     data = load_rule_data()
-    catalogue = []
-    for code in all_codes():
-        entry = data.code(code)  # data/codes.yaml: the same text the findings carry
-        title = entry.get("title") or {}
-        catalogue.append({
-            "code": code, "area": entry.get("area"), "severity": entry.get("severity"),
-            "title": title.get("en"), "title_fr": title.get("fr"), "legal_ref": entry.get("legal_ref"),
-            "confidence": entry.get("confidence"), "source": entry.get("source"),
-        })
-    return catalogue
+    french = {rule["code"]: rule["title"] for rule in rules_listing(data, "fr")}
+    return [{**rule, "title_fr": french[rule["code"]]} for rule in rules_listing(data, "en")]
