@@ -13,7 +13,7 @@ from conftest import CORPUS, SAMPLES, corpus_files
 from lxml import etree
 
 from reciprocity import parse
-from reciprocity.errors import NoticeParseError, UnknownFormatError
+from reciprocity.errors import NoticeParseError, NoticeTooLargeError, UnknownFormatError, UnsafeXMLError
 from reciprocity.parsers import decp, iter_parse
 from reciprocity.parsers._decp_stream import CleanReader
 
@@ -316,6 +316,39 @@ def test_iter_stream_reads_a_large_file_in_small_chunks(tmp_path: Path) -> None:
     assert size > 15_000_000
     assert reader.largest <= 64 * 1024 and read_before_first <= 2 * 64 * 1024
     assert peak < size / 5, f"peak {peak:,} bytes for a {size:,}-byte file"
+
+
+def _decp_xml(records: int) -> bytes:
+    contract = ("<marche><id>M{n}</id><acheteur><id>21350238800019</id></acheteur><codeCPV>45000000</codeCPV>"
+                "<montant>1000</montant><titulaires><titulaire><typeIdentifiant>SIRET</typeIdentifiant>"
+                "<id>81745263400014</id></titulaire></titulaires></marche>\n")
+    body = "".join(contract.format(n=n) for n in range(records))
+    return f"<?xml version='1.0' encoding='UTF-8'?>\n<marches>\n{body}</marches>\n".encode()
+
+
+def test_decp_xml_files_are_streamed_so_the_notice_cap_applies_per_contract(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RECIPROCITY_MAX_NOTICE_BYTES", "20000")
+    path = tmp_path / "big.xml"
+    path.write_bytes(_decp_xml(300))
+    assert path.stat().st_size > 20000
+    notices = parse(path)
+    assert [n.id for n in notices[:2]] == ["decp-21350238800019-M0", "decp-21350238800019-M1"] and len(notices) == 300
+    with pytest.raises(NoticeTooLargeError):
+        parse(path.read_bytes(), name="big.xml")  # bytes in memory go through the capped entry point
+
+
+def test_decp_xml_stream_refuses_doctype_and_reports_truncation(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_bytes(b'<?xml version="1.0"?><!DOCTYPE marches [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                        b"<marches><marche><id>&x;</id></marche></marches>")
+    with pytest.raises(UnsafeXMLError):
+        parse(hostile)
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes(_decp_xml(3)[:-40])
+    items = []
+    with pytest.raises(NoticeParseError, match="truncated.xml.*malformed XML"):
+        items.extend(iter_parse(truncated))
+    assert len(items) == 2
 
 
 def test_iter_json_is_the_stream_over_bytes() -> None:

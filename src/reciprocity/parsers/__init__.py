@@ -66,11 +66,11 @@ def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[
     """Yield every notice in a file; a bad record of a multi-record file is yielded as an error, not raised.
 
     Errors that spoil the whole file (unreadable, malformed, unknown format) are raised.
-    A DECP JSON file given by path is streamed record by record, never read whole (files reach hundreds of MB).
+    A DECP file (JSON or XML) given by path is streamed record by record, never read whole (files reach
+    hundreds of MB).
     """
-    if not isinstance(source, bytes) and _is_json_file(Path(source)):
-        with Path(source).open("rb") as handle:
-            yield from decp.iter_stream(handle, name or str(source))
+    if not isinstance(source, bytes) and decp.streamable(Path(source)):
+        yield from decp.iter_path(Path(source), name or str(source))
         return
     data, name = read_source(source, name)
     head = _strip(data)
@@ -82,15 +82,6 @@ def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[
     root = parse_xml(data, name)
     _xml_format(root, name)
     yield from XML_PARSERS[localname(root)](root, name)
-
-
-def _is_json_file(path: Path) -> bool:
-    """True when the file's first non-blank byte opens a JSON document (content, not the file name, decides)."""
-    try:
-        with path.open("rb") as handle:
-            return _strip(handle.read(4096))[:1] in (b"{", b"[")
-    except OSError:
-        return False  # read_source reports the error with the file name
 
 
 def parse(source: str | Path | bytes, name: str | None = None) -> list[Notice]:

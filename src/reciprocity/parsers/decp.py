@@ -3,7 +3,8 @@
 Reads the 2019 JSON schema (`{"marches": [...]}`), the 2022 schema (`{"marches": {"marche": [...],
 "contrat-concession": [...]}}` with `{"titulaire": {...}}` wrappers), the flat 2022 variant, and DECP XML
 (`<marches>` of both schemas, or a single `<marche>` / `<contrat-concession>`). JSON is streamed record by record
-(`iter_stream`), so files of hundreds of MB never sit in memory whole.
+(`iter_stream`), and so is a file on disk, JSON or XML (`iter_path`): files of hundreds of MB never sit in
+memory whole, and the per-notice size cap of the XML entry point applies to each contract, not to the file.
 
 Notice ids are "decp-<buyer SIRET>-<contract id>". A file that repeats the same buyer + id (republications,
 test records: decp.md §5) gives every repeat its own notice with the suffix "-dup<n>" and a parse warning,
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from decimal import InvalidOperation
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from lxml import etree
@@ -24,9 +26,10 @@ from ..model import Notice
 from ._decp_record import to_notice
 from ._decp_seen import SeenIds
 from ._decp_stream import iter_records
-from ._xml import clean_text, localname
+from ._decp_xml import RECORD_ROOTS, element_value, iter_xml_records, root_name
+from ._xml import localname
 
-RECORD_ROOTS = ("marche", "contrat-concession")
+__all__ = ["RECORD_ROOTS", "iter_json", "iter_path", "iter_stream", "iter_xml_root", "streamable"]
 _CONVERSION_FAULTS = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, InvalidOperation)
 
 
@@ -43,6 +46,28 @@ def iter_stream(fileobj: BinaryIO, source: str) -> Iterator[Notice | NoticeParse
 def iter_json(data: bytes, source: str) -> Iterator[Notice | NoticeParseError]:
     """Yield one notice (kind `result`) per contract of a DECP JSON document held in memory."""
     yield from iter_stream(io.BytesIO(data), source)
+
+
+def streamable(path: Path) -> bool:
+    """True for a file that is DECP JSON (any JSON: detection is by content) or DECP XML, read from its head."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # the caller reports unreadable files with their name
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return stripped[:1] in (b"{", b"[") or root_name(head) in ("marches", *RECORD_ROOTS)
+
+
+def iter_path(path: Path, source: str) -> Iterator[Notice | NoticeParseError]:
+    """Stream a DECP file from disk, JSON or XML, one contract at a time (never the whole file in memory)."""
+    with path.open("rb") as handle:
+        is_json = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    if is_json:
+        with path.open("rb") as handle:
+            yield from iter_stream(handle, source)
+    else:
+        yield from _notices(((name, record, False) for name, record in iter_xml_records(path, source)), source)
 
 
 def iter_xml_root(root: etree._Element, source: str) -> Iterator[Notice | NoticeParseError]:
@@ -73,22 +98,3 @@ def _make_unique(notice: Notice, seen: SeenIds) -> None:
     if occurrence > 1:
         notice.warn(f"same buyer and contract id as an earlier record of this file (repeat {occurrence})")
         notice.id = f"{notice.id}-dup{occurrence}"
-
-
-def element_value(element: etree._Element) -> Any:
-    """An XML element as the JSON DECP would give it: text for a leaf, a dict (repeated children -> list)."""
-    children = [child for child in element if isinstance(child.tag, str)]
-    if not children:
-        return clean_text(element.text)
-    value: dict[str, Any] = {}
-    repeated: set[str] = set()
-    for child in children:
-        name, child_value = localname(child), element_value(child)
-        if name in repeated:
-            value[name].append(child_value)
-        elif name in value:
-            value[name] = [value[name], child_value]
-            repeated.add(name)
-        else:
-            value[name] = child_value
-    return value
