@@ -51,12 +51,11 @@ def find(element: etree._Element | None, path: str) -> etree._Element | None:
     steps = _steps(path)
     if steps is None:
         return element.find(_wild(path))
-    if len(steps) == 1:
-        for child in element.iterchildren(steps[0]):
-            return child
-        return None
-    found = _children([element], steps)
-    return found[0] if found else None
+    for step in steps:  # the first match at each step: TED never repeats the containers we walk through
+        element = next(element.iterchildren(step), None)
+        if element is None:
+            return None
+    return element
 
 
 def findall(element: etree._Element, path: str) -> list[etree._Element]:
