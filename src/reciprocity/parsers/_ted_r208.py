@@ -63,7 +63,7 @@ _AWARD_TAG = re.compile(r"^AWARD_OF_CONTRACT(_DEFENCE)?$")
 
 
 def read_form(form: etree._Element, notice: Notice) -> None:
-    """Fill `notice` from an R2.0.7/R2.0.8 form element whose tags are already namespace-free."""
+    """Fill `notice` from an R2.0.7/R2.0.8 form element (read by local name, whatever its namespace)."""
     body = next((c for c in form if isinstance(c.tag, str)), form)  # FD_CONTRACT_AWARD etc.
     index: dict[str, list[etree._Element]] = defaultdict(list)
     for element in body.iter():

@@ -64,7 +64,7 @@ RESERVED = {
 
 
 def read_form(form: etree._Element, notice: Notice) -> None:
-    """Fill `notice` from an R2.0.9 form element whose tags are already namespace-free."""
+    """Fill `notice` from an R2.0.9 form element (read by local name, whatever its namespace)."""
     notice.procedure.legal_basis = attr(find(form, "LEGAL_BASIS"), "VALUE")
     _read_buyers(find(form, "CONTRACTING_BODY"), notice)
     contract = find(form, "OBJECT_CONTRACT")
