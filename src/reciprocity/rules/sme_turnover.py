@@ -41,6 +41,8 @@ def check(ctx: Context) -> list[Finding]:
                              reason=f"no turnover cap in our rule data for a procedure launched on {launched}",
                              reason_fr="aucun plafond de chiffre d'affaires connu pour une procédure lancée le "
                                        f"{launched}")]
+    if not ctx.notice.lots:
+        return [make_finding(ctx, CODE, "insufficient-data", evidence={"missing": ["lots"]}, missing="lots")]
     return [_check_lot(ctx, lot, cap) for lot in ctx.notice.lots]
 
 
