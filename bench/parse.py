@@ -62,6 +62,7 @@ def ours(data: bytes, name: str) -> bool:
 
 
 def best_time(repeat: int, function, *args) -> float:
+    """The fastest of `repeat` runs of function(*args), in seconds."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -93,6 +94,7 @@ def measure(files: list[Path], corpus: Path, repeat: int) -> dict[str, dict[str,
 
 
 def render(results: dict[str, dict[str, float]]) -> str:
+    """The figures as a text table, one line per format and one overall."""
     header = (f"{'format':<10} {'files':>6} {'MB':>7} {'refused':>7} {'ours f/s':>9} {'ours MB/s':>9} "
               f"{'bare f/s':>9} {'bare MB/s':>9} {'ours/bare':>9}")
     lines = [header, "-" * len(header)]
@@ -106,6 +108,7 @@ def render(results: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark over --corpus and print the table (or --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--repeat", type=int, default=3, help="timings per file; the best is kept")

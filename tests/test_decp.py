@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, SAMPLES, corpus_files
 from lxml import etree
 
-from reciprocity import parse
+from reciprocity import Notice, parse
 from reciprocity.errors import NoticeParseError, NoticeTooLargeError, UnknownFormatError, UnsafeXMLError
 from reciprocity.parsers import decp, iter_parse
 from reciprocity.parsers._decp_stream import CleanReader
@@ -95,7 +95,8 @@ def market(**fields) -> dict:
     return {k: v for k, v in record.items() if v is not None}
 
 
-def one(record: dict) -> object:
+def one(record: dict) -> Notice:
+    """The notice of a one-contract 2019 document."""
     [notice] = parse(json.dumps({"marches": [record]}).encode(), name="test.json")
     return notice
 
@@ -126,6 +127,11 @@ def test_nan_split_across_reads_is_still_fixed(step: int) -> None:
     reader = CleanReader(Trickle(data, step))
     out = b"".join(iter(lambda: reader.read(8), b""))
     assert json.loads(out) == {"a": [1, None, None], "b": None}
+
+
+def test_top_level_list_layout() -> None:
+    [notice] = parse(json.dumps([market()]).encode(), name="list.json")
+    assert notice.id == "decp-21350238800019-2019A0001" and notice.schema_version == "decp-2019"
 
 
 def test_2022_layout_with_wrappers_and_concessions() -> None:

@@ -22,6 +22,7 @@ class SeenIds:
         self._repeats: dict[int, int] = {}
 
     def occurrence(self, notice_id: str) -> int:
+        """How many times `notice_id` has now been seen in this file (1 = first time)."""
         key = hash(notice_id)  # 64-bit, stable within the process: enough to find repeats inside one file
         if key in self._repeats:
             self._repeats[key] += 1
