@@ -20,26 +20,22 @@ MAX_XLSX_ROWS = 100_000  # one sheet in memory: beyond this, use CSV or `recipro
 
 
 def iter_rows(db: Database, filters: dict[str, Any], limit: int | None = None) -> Iterator[list[Any]]:
-    """Every matching tender as a row of EXPORT_COLUMNS, in the list's order."""
-    page, sent = 1, 0
-    while True:
-        listing = queries.list_tenders(db, filters, page, CHUNK)
-        for item in listing["items"]:
-            if limit is not None and sent >= limit:
-                return
-            yield [_cell(item.get(column)) for column in EXPORT_COLUMNS]
-            sent += 1
-        if page * CHUNK >= listing["total"]:
-            return
-        page += 1
+    """Every matching tender as a row of EXPORT_COLUMNS, in the list's order, from one cursor (no OFFSET pages).
+
+    The WHERE clause and columns are the list's own (`queries.where_clause`, `queries.SUMMARY_COLUMNS`).
+    """
+    where, params = queries.where_clause(filters)
+    sql = (f"SELECT {', '.join('n.' + c for c in EXPORT_COLUMNS)} FROM notices n{where}"
+           " ORDER BY n.benefit_priority DESC, n.id")
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    cursor = db.execute(sql, params)
+    while rows := cursor.fetchmany(CHUNK):
+        yield from ([_cell(value) for value in row] for row in rows)
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return " ".join(map(str, value))
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
 def _csv_stream(path: str, filters: dict[str, Any]) -> Iterator[str]:
