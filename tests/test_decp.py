@@ -101,12 +101,14 @@ def one(record: dict) -> Notice:
     return notice
 
 
-def test_bom_and_nan_tokens_are_read() -> None:
+def test_bom_and_nan_tokens_are_read(tmp_path: Path) -> None:
     data = b'\xef\xbb\xbf{"marches": [{"id": "X1", "acheteur": {"id": "21350238800019"}, "montant": NaN,' \
            b' "origineUE": NaN, "objet": "NaN, ou pas", "titulaires": []}]}'
-    [notice] = parse(data, name="bom.json")
-    assert notice.results[0].value is None and notice.results[0].origin_eu_share is None
-    assert notice.procedure.title == "NaN, ou pas"  # text inside strings is left alone
+    (tmp_path / "bom.json").write_bytes(data)
+    for source in (data, tmp_path / "bom.json"):  # bytes in memory, and a file on disk (streamed)
+        [notice] = parse(source, name="bom.json")
+        assert notice.results[0].value is None and notice.results[0].origin_eu_share is None
+        assert notice.procedure.title == "NaN, ou pas"  # text inside strings is left alone
 
 
 class Trickle:
