@@ -29,9 +29,6 @@ class Organisations:
             if org_id and org_id not in self._elements:
                 self._elements[org_id] = organization
 
-    def __contains__(self, org_id: str) -> bool:
-        return org_id in self._elements
-
     def get(self, org_id: str | None) -> Organisation | None:
         """A fresh copy of the organisation `org_id`, or None when the notice does not define it."""
         if org_id is None or org_id not in self._elements:

@@ -51,14 +51,15 @@ class Results:
             read.warn("BT-142", f"unknown result code {status_code!r}")
         tender_ids = codes(element, "efac:LotTender/cbc:ID")
         contracts = self._contracts(element, tender_ids)
-        winning = _winning(tender_ids, contracts) if status_code in (None, "selec-w") else []
+        awarded = status_code in (None, "selec-w")  # VEAT and modification notices state no BT-142
+        winning = _winning(tender_ids, contracts) if awarded else []
         winners, group = self._winners(winning)
         return LotResult(
             lot_id=code(element, "efac:TenderLot/cbc:ID"),  # BT-13713
             status=status,
             received=self._received(element),
             winners=winners,
-            value=self._value(element, winning, result_count),
+            value=self._value(element, winning, result_count) if awarded else None,
             tenders=[self._tender(t) for t in tender_ids if t in self.tenders],
             contract_date=_earliest(read.date(c, "cbc:IssueDate", "BT-145") for c in contracts),
             contract_id=next((cid for c in contracts if (cid := code(c, "efac:ContractReference/cbc:ID"))), None),
@@ -74,8 +75,10 @@ class Results:
             if kind and number is not None:
                 counts[kind] = counts.get(kind, 0) + number
         received = Received(**{field: counts.get(kind) for kind, field in _RECEIVED.items()})
-        if received.sme is None and any(part in counts for part in _SME_PARTS):
-            received.sme = sum(counts.get(part, 0) for part in _SME_PARTS)
+        if received.sme is None and all(part in counts for part in _SME_PARTS):
+            received.sme = sum(counts[part] for part in _SME_PARTS)
+        elif received.sme is None and any(part in counts for part in _SME_PARTS):
+            self.read.warn("BT-760", "no t-sme count and an incomplete micro/small/medium split: SME count left empty")
         return received
 
     def _winners(self, tender_ids: list[str]) -> tuple[list[Organisation], bool | None]:

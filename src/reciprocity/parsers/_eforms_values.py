@@ -74,6 +74,7 @@ class Reader:
         return None if element is None else self.decimal_of(element, field)
 
     def decimal_of(self, element: etree._Element, field: str) -> Decimal | None:
+        """The element's text as a finite Decimal, or None + warning."""
         value = clean_text(element.text)
         if value is None:
             return None
@@ -102,6 +103,7 @@ class Reader:
         return None if element is None else self.money_of(element, field)
 
     def money_of(self, element: etree._Element, field: str) -> Money | None:
+        """The element's amount with its @currencyID; no currency means no Money (and a warning)."""
         amount = self.decimal_of(element, field)
         if amount is None:
             return None
