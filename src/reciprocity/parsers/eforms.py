@@ -27,6 +27,14 @@ _PUBLICATION_NUMBER = re.compile(r"^(\d{1,8})-(\d{4})$")
 # BT-03 form types that are not `Notice.kind` values: pre-market consultation (E1) is a planning step;
 # the European business registers' notices (X01, X02) are no procurement.
 _FORM_TYPE_KIND = {"consultation": "planning", "bri": "other"}
+# BT-702 notice language (ISO 639-3 as eForms writes it) -> the two-letter code legacy TED uses (@LG), so that
+# every format gives the same value: the 24 EU official languages plus Icelandic and Norwegian.
+_LANGUAGE_ALPHA2 = {
+    "BUL": "BG", "CES": "CS", "DAN": "DA", "DEU": "DE", "ELL": "EL", "ENG": "EN", "EST": "ET", "FIN": "FI",
+    "FRA": "FR", "GLE": "GA", "HRV": "HR", "HUN": "HU", "ITA": "IT", "LAV": "LV", "LIT": "LT", "MLT": "MT",
+    "NLD": "NL", "POL": "PL", "POR": "PT", "RON": "RO", "SLK": "SK", "SLV": "SL", "SPA": "ES", "SWE": "SV",
+    "ISL": "IS", "NOR": "NO",
+}
 # OPP-070 subtype -> kind, used only when BT-03 (@listName of cbc:NoticeTypeCode) is missing.
 _SUBTYPE_KIND = {
     **{str(n): "planning" for n in range(1, 10)},  # PIN only, buyer profile, reducing time limits
@@ -66,7 +74,7 @@ def _read_header(root: etree._Element, notice: Notice, read: Reader) -> None:
     notice.schema_version = code(root, "cbc:CustomizationID")
     notice.notice_uuid = code(root, "cbc:ID")
     notice.version = code(root, "cbc:VersionID")
-    notice.language = read.language
+    notice.language = _LANGUAGE_ALPHA2.get(read.language or "", read.language)  # an unlisted code stays as given
     notice.form = code(root, f"{EXT}/efac:NoticeSubType/cbc:SubTypeCode")
     notice.kind = _kind(root, notice.form)
     notice.publication_number = _publication_number(code(root, f"{EXT}/efac:Publication/efbc:NoticePublicationID"),
