@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..model import Lot, LotResult, Money, Notice, Procedure, Received
@@ -97,7 +98,8 @@ def current_values(record: dict[str, Any], shape: _Shape, notice: Notice) -> dic
         when = _when(mod, shape)
         for key in (shape.value, "dureeMois"):
             if not values.is_blank(mod.get(key)) and mod[key] != current[key]:
-                notice.warn(f"{key}: current value {mod[key]} from {label} ({when}); initial value {record.get(key)}")
+                notice.warn(f"{key}: current value {_plain(mod[key])} from {label} ({when}); "
+                            f"initial value {_plain(record.get(key))}")
                 current[key] = mod[key]
         new_winners = mod.get(shape.winners)
         if values.is_blank(new_winners) or new_winners == current[shape.winners]:
@@ -108,6 +110,11 @@ def current_values(record: dict[str, Any], shape: _Shape, notice: Notice) -> dic
         else:
             notice.warn(f"{shape.winners} of {label}: no readable {shape.wrapper}; previous list kept")
     return current
+
+
+def _plain(value: Any) -> Any:
+    """Numbers in plain notation for warnings (1.0E+17 -> 100000000000000000)."""
+    return format(value, "f") if isinstance(value, Decimal) else value
 
 
 def _when(mod: dict[str, Any], shape: _Shape) -> str:
