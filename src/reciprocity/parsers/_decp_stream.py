@@ -3,7 +3,10 @@
 Three layouts (decp.md §2-3): 2019 and the flat 2022 variant `{"marches": [...]}`, the 2022 schema
 `{"marches": {"marche": [...], "contrat-concession": [...]}}`, and a bare top-level list. The layout is told from
 the first bytes, then ijson yields one record at a time. Two faults of real files are fixed on the fly: a UTF-8
-BOM, and bare `NaN`/`Infinity` tokens (invalid JSON written by pandas exports), which become `null`.
+BOM, and bare `NaN`/`Infinity` tokens (invalid JSON written by pandas exports), which become `null`. The token
+is recognised by its place (after `:`, `,` or `[`, before `,`, `]` or `}`), not by a full tokenizer, so a text
+value that itself contains ": NaN," would be rewritten too (never seen in the data). Broken backslash escapes
+(decp.md §5) are not repaired: such a file is reported as malformed.
 """
 
 from __future__ import annotations
