@@ -54,19 +54,20 @@ class Results:
         awarded = status_code in (None, "selec-w")  # VEAT and modification notices state no BT-142
         winning = _winning(tender_ids, contracts) if awarded else []
         winners, group = self._winners(winning)
+        lot_id = code(element, "efac:TenderLot/cbc:ID")  # BT-13713
         return LotResult(
-            lot_id=code(element, "efac:TenderLot/cbc:ID"),  # BT-13713
+            lot_id=lot_id,
             status=status,
-            received=self._received(element),
+            received=self._received(element, lot_id),
             winners=winners,
-            value=self._value(element, winning, result_count) if awarded else None,
+            value=self._value(element, winning, result_count, lot_id) if awarded else None,
             tenders=[self._tender(t) for t in tender_ids if t in self.tenders],
             contract_date=_earliest(read.date(c, "cbc:IssueDate", "BT-145") for c in contracts),
             contract_id=next((cid for c in contracts if (cid := code(c, "efac:ContractReference/cbc:ID"))), None),
             awarded_to_group=group,
         )
 
-    def _received(self, element: etree._Element) -> Received:
+    def _received(self, element: etree._Element, lot_id: str | None) -> Received:
         """BT-759 counts paired with their BT-760 type; t-sme, else t-micro + t-small + t-med when only those."""
         counts: dict[str, int] = {}
         for stats in every(element, "efac:ReceivedSubmissionsStatistics"):
@@ -74,11 +75,13 @@ class Results:
             number = self.read.integer(stats, "efbc:StatisticsNumeric", "BT-759")
             if kind and number is not None:
                 counts[kind] = counts.get(kind, 0) + number
+            elif number is not None:  # a count without its BT-760 type: which submissions it counts is unknown
+                self.read.warn("BT-760", f"lot {lot_id}: received count {number} without a submission type; not used")
         received = Received(**{field: counts.get(kind) for kind, field in _RECEIVED.items()})
         if received.sme is None and all(part in counts for part in _SME_PARTS):
             received.sme = sum(counts[part] for part in _SME_PARTS)
         elif received.sme is None and any(part in counts for part in _SME_PARTS):
-            self.read.warn("BT-760", "no t-sme count and an incomplete micro/small/medium split: SME count left empty")
+            self.read.warn("BT-760", f"lot {lot_id}: no t-sme count and an incomplete micro/small/medium split")
         return received
 
     def _winners(self, tender_ids: list[str]) -> tuple[list[Organisation], bool | None]:
@@ -100,23 +103,24 @@ class Results:
                     winners.append(organisation)
         return winners, group
 
-    def _value(self, element: etree._Element, winning: list[str], result_count: int) -> Money | None:
+    def _value(self, element: etree._Element, winning: list[str], result_count: int,
+               lot_id: str | None) -> Money | None:
         """BT-720 of the winning tender(s); else BT-709 framework maximum; else BT-161 when one result only."""
         amounts = [m for t in winning if (m := self._tender_value(t)) is not None]
         if amounts:
             if len({m.currency for m in amounts}) > 1:
-                self.read.warn("BT-720", "winning tenders in several currencies; result value left empty")
+                self.read.warn("BT-720", f"lot {lot_id}: winning tenders in several currencies; value left empty")
                 return None
             if len(amounts) > 1:
-                self.read.warn("value", f"result value is the sum of {len(amounts)} winning tenders (BT-720)")
+                self.read.warn("value", f"lot {lot_id}: the sum of {len(amounts)} winning tenders (BT-720)")
             return Money(sum((m.amount for m in amounts), Decimal(0)), amounts[0].currency)
         maximum = self.read.money(element, "efac:FrameworkAgreementValues/cbc:MaximumValueAmount", "BT-709")
         if maximum is not None:
-            self.read.warn("value", "no tender value (BT-720); result value is the framework maximum (BT-709)")
+            self.read.warn("value", f"lot {lot_id}: no tender value (BT-720); framework maximum (BT-709) used")
             return maximum
         total = self.read.money(self.block, "cbc:TotalAmount", "BT-161")
         if total is not None and result_count == 1:
-            self.read.warn("value", "no tender value (BT-720); result value is the notice value (BT-161)")
+            self.read.warn("value", f"lot {lot_id}: no tender value (BT-720); notice value (BT-161) used")
             return total
         return None
 
