@@ -106,10 +106,9 @@ def _winners(contractors: list[etree._Element], notice: Notice, where: str) -> l
     """Each CONTRACTOR's ADDRESS_CONTRACTOR, with SME -> size "sme" (BT-165; NO_SME: see the module doc)."""
     winners = []
     for contractor in contractors:
-        fields = Children(contractor)
-        winner = organisation(fields.first("ADDRESS_CONTRACTOR"), notice, f"{where}/CONTRACTOR")
+        winner = organisation(find(contractor, "ADDRESS_CONTRACTOR"), notice, f"{where}/CONTRACTOR")
         if winner is not None:
-            winner.size = "sme" if fields.has("SME") else None
+            winner.size = "sme" if find(contractor, "SME") is not None else None
             winners.append(winner)
     return winners
 

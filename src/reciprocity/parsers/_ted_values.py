@@ -85,7 +85,12 @@ class Children:
         for child in () if element is None else element:
             tag = child.tag
             if tag.__class__ is str:  # not an entity reference
-                by_name.setdefault(tag[tag.find("}") + 1:], []).append(child)
+                name = tag[tag.find("}") + 1:]
+                found = by_name.get(name)
+                if found is None:
+                    by_name[name] = [child]
+                else:
+                    found.append(child)
         self._by_name = by_name
 
     def first(self, name: str) -> etree._Element | None:
@@ -107,11 +112,18 @@ def _inline(element: etree._Element) -> str:
     return element.text or "" if not len(element) else "".join(element.itertext())
 
 
+def _paragraphs(element: etree._Element) -> list[etree._Element]:
+    """The <P> children (a plain loop: cheaper than a tag matcher for the few children TED elements have)."""
+    return [c for c in element if c.tag.__class__ is str and (c.tag == "P" or c.tag.endswith("}P"))]
+
+
 def text(element: etree._Element | None) -> str | None:
     """All text inside an element (its <P> paragraphs joined by a space), white space collapsed; None when empty."""
     if element is None:
         return None
-    paras = [_inline(p) for p in element.iterchildren("{*}P")]
+    if not len(element):
+        return clean_text(element.text)
+    paras = [_inline(p) for p in _paragraphs(element)]
     return clean_text(" ".join(paras) if paras else _inline(element))
 
 
@@ -119,7 +131,7 @@ def paragraphs(element: etree._Element | None) -> str | None:
     """Text of an element with <P> paragraphs kept as separate lines (for long descriptions)."""
     if element is None:
         return None
-    parts = [clean_text(_inline(p)) for p in element.iterchildren("{*}P")] or [text(element)]
+    parts = [clean_text(_inline(p)) for p in _paragraphs(element)] or [text(element)]
     return "\n".join(p for p in parts if p) or None
 
 
