@@ -62,8 +62,9 @@ def parse_root(root: etree._Element, source: str | None = None) -> Notice:
     _read_header(root, notice, read)
     orgs = Organisations(root, read)
     notice.buyer, notice.other_buyers = _buyers(root, orgs, read)
-    notice.lots = [read_lot(element, read) for element in lot_elements(root)]
-    notice.procedure = _procedure(root, notice.lots, read)
+    elements = lot_elements(root)
+    notice.lots = [read_lot(element, read) for element in elements]
+    notice.procedure = _procedure(root, elements, notice.lots, read)
     notice.results = Results(root, orgs, read).lot_results()
     notice.id = notice.publication_number or _fallback_id(root, notice)
     return notice
@@ -111,6 +112,7 @@ def _publication_number(value: str | None, read: Reader) -> str | None:
 
 
 def _fallback_id(root: etree._Element, notice: Notice) -> str:
+    """"<notice UUID>-<version>" for a notice not (yet) published; a content hash when it has no UUID either."""
     if notice.notice_uuid:
         return f"{notice.notice_uuid}-{notice.version}" if notice.version else notice.notice_uuid
     return "sha256-" + hashlib.sha256(etree.tostring(root)).hexdigest()[:16]
@@ -138,13 +140,12 @@ def _buyers(root: etree._Element, orgs: Organisations, read: Reader) -> tuple[Or
     return buyers[0], buyers[1:]
 
 
-def _procedure(root: etree._Element, lots: list[Lot], read: Reader) -> Procedure:
+def _procedure(root: etree._Element, elements: list[etree._Element], lots: list[Lot], read: Reader) -> Procedure:
     """Procedure-level terms, plus the facts that eForms gives per lot summarised for the procedure."""
     project = first(root, "cac:ProcurementProject")
     process = first(root, "cac:TenderingProcess")
     distribution = first(root, "cac:TenderingTerms/cac:LotDistribution")
     max_per_tenderer = read.integer(distribution, "cbc:MaximumLotsSubmittedNumeric", "BT-31")
-    elements = lot_elements(root)
     return Procedure(
         type=code(process, "cbc:ProcedureCode"),  # BT-105
         accelerated=read.boolean(process, "cac:ProcessJustification/cbc:ProcessReasonCode"
