@@ -124,11 +124,11 @@ class Trickle:
 
 
 @pytest.mark.parametrize("step", [1, 3, 7, 20])
-def test_nan_split_across_reads_is_still_fixed(step: int) -> None:
-    data = b'{"a": [1, NaN , -Infinity],\n "b":NaN}'
+def test_nan_and_bad_escapes_split_across_reads_are_still_fixed(step: int) -> None:
+    data = b'{"a": [1, NaN , -Infinity],\n "b":NaN, "c": "C:\\ dossier \\\\ \\"ok\\" \\u00e9\\\\\\x"}'
     reader = CleanReader(Trickle(data, step))
     out = b"".join(iter(lambda: reader.read(8), b""))
-    assert json.loads(out) == {"a": [1, None, None], "b": None}
+    assert json.loads(out) == {"a": [1, None, None], "b": None, "c": 'C:\\ dossier \\ "ok" \u00e9\\\\x'}
 
 
 def test_top_level_list_layout() -> None:

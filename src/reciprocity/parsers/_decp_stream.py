@@ -2,11 +2,11 @@
 
 Three layouts (decp.md §2-3): 2019 and the flat 2022 variant `{"marches": [...]}`, the 2022 schema
 `{"marches": {"marche": [...], "contrat-concession": [...]}}`, and a bare top-level list. The layout is told from
-the first bytes, then ijson yields one record at a time. Two faults of real files are fixed on the fly: a UTF-8
-BOM, and bare `NaN`/`Infinity` tokens (invalid JSON written by pandas exports), which become `null`. The token
-is recognised by its place (after `:`, `,` or `[`, before `,`, `]` or `}`), not by a full tokenizer, so a text
-value that itself contains ": NaN," would be rewritten too (never seen in the data). Broken backslash escapes
-(decp.md §5) are not repaired: such a file is reported as malformed.
+the first bytes, then ijson yields one record at a time. Three faults of real files are fixed on the fly: a
+UTF-8 BOM, bare `NaN`/`Infinity` tokens (invalid JSON written by pandas exports), which become `null`, and lone
+backslashes that start no JSON escape (`"C:\\ dossier"`, decp.md §5), which are doubled so the text keeps them.
+The NaN token is recognised by its place (after `:`, `,` or `[`, before `,`, `]` or `}`), not by a full
+tokenizer, so a text value that itself contains ": NaN," would be rewritten too (never seen in the data).
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ _HEAD_LIMIT = 4 * 1024 * 1024  # read at most this much to find where the record
 _BOM = b"\xef\xbb\xbf"
 # a NaN/Infinity token in value position: after `:`, `,` or `[`, before `,`, `]` or `}`
 _NAN = re.compile(rb"([:,\[]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])")
-_TOKEN_CHARS = frozenset(b" \t\r\n:,[-" + bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1)))
+# an escaped backslash (kept), or a backslash that starts no valid escape (doubled)
+_BAD_ESCAPE = re.compile(rb"(\\\\)|\\(?![\\\"/bfnrtu])")
+_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_TOKEN_CHARS = frozenset(b" \t\r\n:,[-\\" + _LETTERS)  # never split a read just after one of these
 _NESTED_KEYS = {"marches.marche": "marche", "marches.contrat-concession": "contrat-concession"}
 
 
 class CleanReader:
-    """A read()-able view of a binary file that drops a leading BOM and turns NaN/Infinity tokens into null.
-
-    A few bytes are held back at each chunk end so that a token split across two reads is still seen whole.
+    """A read()-able view of a binary file that drops a leading BOM, turns NaN/Infinity into null, doubles lone
+    backslashes. A few bytes are held back at each chunk end so that a token split across reads is seen whole.
     """
 
     def __init__(self, raw: BinaryIO) -> None:
@@ -70,6 +72,8 @@ class CleanReader:
 
 
 def _fix(data: bytes) -> bytes:
+    if b"\\" in data:
+        data = _BAD_ESCAPE.sub(lambda match: match.group(1) or b"\\\\", data)
     if b"NaN" not in data and b"Infinity" not in data:
         return data
     return _NAN.sub(rb"\1null", data)
