@@ -116,6 +116,8 @@ def test_draft_uses_today_and_a_published_notice_its_dispatch_date():
     ("US", "150000", "la", "THIRD_AGREEMENT_NOT_COVERED"),
     ("US", "150000", "cga", "COVERED"),  # central government threshold EUR 143 000
     ("BR", "500000", "la", "UNCOVERED"),  # Mercosur not applied yet
+    ("PF", "500000", "la", "FR"),  # French Polynesia: French overseas collectivity
+    ("GP", "500000", "la", "FR"),  # Guadeloupe: outermost region
     (None, "500000", "la", "UNKNOWN"),
 ])
 def test_origin_classes(country, value, legal_type, expected):
@@ -141,6 +143,12 @@ def test_identifier_gives_france_never_the_name():
     by_name = _notice(kind="result", results=[_result(None, "Société Française de Travaux")])
     assert assess(by_vat).origin[0]["class"] == "FR"
     assert assess(by_name).origin[0]["class"] == "UNKNOWN"
+
+
+def test_winner_origin_is_not_judged_for_a_buyer_outside_the_eu():
+    notice = _notice(kind="result", results=[_result("CN")],
+                     buyer=Organisation(name="Ministry of Health", country="MK", legal_type="cga"))
+    assert _status(assess(notice), "RECIP-UNCOVERED-WINNER") == "not-applicable"
 
 
 def test_owner_nationality_is_shown_alongside():

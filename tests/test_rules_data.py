@@ -151,3 +151,9 @@ def test_adding_an_ipi_measure_needs_no_code_change(data_copy):
     source: "test"
 """, encoding="utf-8")
     assert [m["id"] for m in RuleData(data_copy).ipi_measures] == ["IPI-MEDICAL-CN", "IPI-TEST-XX"]
+
+
+def test_duplicate_key_is_an_error(data_copy):
+    _rewrite(data_copy, "fsr", "  threshold_eur: 250000000\n", "  threshold_eur: 250000000\n  threshold_eur: 1\n")
+    with pytest.raises(RuleDataError, match="fsr.yaml: invalid YAML: .*duplicate key 'threshold_eur'"):
+        RuleData(data_copy)

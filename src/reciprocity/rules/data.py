@@ -37,6 +37,8 @@ SCHEMAS: dict[str, Any] = {
     "countries": Fields({
         "eu_members": MapOf(Fields(_PERIOD_DATES)),
         "eea_members": MapOf(Fields(_PERIOD_DATES)),
+        "french_territories": MapOf(Fields({"name": str, "kind": OneOf(("outermost-region", "overseas-collectivity")),
+                                            "source": str, **_OPT})),
         "agreements": MapOf(Fields({"name": str, "covers": ListOf(OneOf(CATEGORIES)), "source": str,
                                     "?unconfirmed_categories": ListOf(OneOf(CATEGORIES)), **_OPT})),
         "partners": MapOf(Fields({"name": str, "?note": str, "agreements": ListOf(Fields({
@@ -74,6 +76,18 @@ class _Loader(yaml.SafeLoader):
     """Safe YAML with dates left as text, so a bad date is reported by the validator with its key."""
 
 
+def _no_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A key written twice would silently replace the first entry: refuse it."""
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -178,6 +192,10 @@ class RuleData:
         countries = self.raw["countries"]
         entry = countries["eu_members"].get(country) or countries["eea_members"].get(country)
         return entry is not None and _in_period(entry, as_of)
+
+    def french_territory(self, country: str | None) -> dict[str, Any] | None:
+        """The entry of a French outermost region or overseas collectivity (operators there are FR), else None."""
+        return self.raw["countries"]["french_territories"].get(country or "")
 
     def is_eu(self, country: str | None, as_of: date) -> bool:
         entry = self.raw["countries"]["eu_members"].get(country or "")

@@ -49,6 +49,11 @@ def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: 
         return "UNKNOWN"
     if country == "FR":
         return "FR"
+    territory = data.french_territory(country)
+    if territory is not None:
+        entry["note"] = f"{territory['name']}: French {territory['kind']}"
+        entry["confidence"] = territory.get("confidence", "established")
+        return "FR"
     if data.is_eu_eea(country, on):
         return "EU_EEA"
     in_force = data.agreements_in_force(country, on)
@@ -69,6 +74,10 @@ def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: 
 
 def check(ctx: Context) -> list[Finding]:
     """RECIP-UNCOVERED-WINNER: one flagged finding per lot at fault, else one notice-level verdict."""
+    buyer_country = ctx.notice.buyer.country
+    if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
+        reason = f"buyer in {buyer_country}, outside the EU/EEA: EU reciprocity rules do not govern its awards"
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
     if not ctx.origin:
         reason = "no winner in this notice" if ctx.notice.kind in ("result", "dir-awa-pre", "cont-modif") \
             else f"{ctx.notice.kind} notice: no winner yet"
