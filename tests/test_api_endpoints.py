@@ -159,3 +159,15 @@ def test_api_is_not_csrf_protected_nor_cookie_bound(db_path, path):
     assert client.get(path).status_code == 200
     response = client.post("/api/v1/check", data=b"<Foo/>", content_type="application/xml")
     assert response.status_code == 400 and response.get_json()["error"] == "unknown-format"
+
+
+def test_cached_figures_follow_a_new_ingest(client, db_path):
+    from web_fixtures import _result, seed
+
+    from reciprocity.model import Organisation
+
+    assert client.get("/api/v1/stats").get_json()["counts"]["notices"] == 4
+    assert "2022" not in client.get("/api/v1/filters").get_json()["year"]
+    seed(db_path, [_result(100009, 2022, Organisation(name="Nettoyage Loire SARL", country="FR"), "90000")])
+    assert client.get("/api/v1/stats").get_json()["counts"]["notices"] == 5
+    assert 2022 in client.get("/api/v1/filters").get_json()["year"]

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from reciprocity import queries
 
 from .checking import ACCEPTED_TYPES, JSON_TYPES, check_document
-from .db import get_db
+from .db import cached_query, get_db
 from .errors import ApiError
 from .filters import filters_from_args, page_from_args
 from .openapi import openapi_document
@@ -59,13 +59,13 @@ def winner(entity_id: str) -> Response:
 @bp.get("/stats")
 def stats() -> Response:
     """The report's figures for the filtered tenders."""
-    return jsonify(queries.stats(get_db(), filters_from_args(request.args)))
+    return jsonify(cached_query(queries.stats, filters_from_args(request.args)))
 
 
 @bp.get("/filters")
 def filter_options() -> Response:
     """The values each filter offers in this database."""
-    return jsonify(queries.filter_options(get_db()))
+    return jsonify(cached_query(queries.filter_options))
 
 
 @bp.get("/rules")

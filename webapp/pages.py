@@ -16,7 +16,7 @@ from reciprocity.errors import ReciprocityError
 from . import exports
 from .charts import overview_charts
 from .checking import check_document
-from .db import get_db
+from .db import cached_query, get_db
 from .errors import status_of
 from .filters import FILTER_KEYS, filters_from_args, page_from_args
 from .forms import CHOICES, DraftForm, UploadForm
@@ -80,7 +80,7 @@ def check_draft() -> Any:
 def overview() -> str:
     """The audit overview: origin of awards over the years, SME indicators, tenders to act on."""
     filters = filters_from_args(request.args)
-    figures = queries.stats(get_db(), filters)
+    figures = cached_query(queries.stats, filters)
     return render_template("overview.html", stats=figures, charts=overview_charts(figures, translate),
                            filters=filters)
 
@@ -92,7 +92,7 @@ def tenders() -> str:
     page, per_page = page_from_args(request.args)
     listing = queries.list_tenders(get_db(), filters, page, per_page)
     return render_template("tenders.html", listing=listing, filters=filters, filter_keys=FILTER_KEYS,
-                           options=queries.filter_options(get_db()), pages=_pages(listing))
+                           options=cached_query(queries.filter_options), pages=_pages(listing))
 
 
 def _pages(listing: dict[str, Any]) -> dict[str, int | None]:
