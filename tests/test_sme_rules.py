@@ -110,6 +110,11 @@ def test_non_eur_value_without_rate_is_insufficient() -> None:
     assert only(run(sme_lots, gbp), "SME-NO-LOTS").status == "insufficient-data"
 
 
+def test_decp_contract_is_not_judged_on_lots() -> None:
+    decp = notice([lot(value="900000")], kind="result", source_format="decp")
+    assert only(run(sme_lots, decp), "SME-NO-LOTS").status == "not-applicable"
+
+
 def test_result_notice_reads_lots_as_info_and_planning_is_not_applicable() -> None:
     assert only(run(sme_lots, notice(kind="result")), "SME-NO-LOTS").severity == "info"
     assert only(run(sme_lots, notice(kind="planning")), "SME-NO-LOTS").status == "not-applicable"

@@ -25,6 +25,10 @@ def _no_lots(ctx: Context) -> Finding:
     code, notice = "SME-NO-LOTS", ctx.notice
     if notice.kind not in AUDIT_KINDS:
         return make_finding(ctx, code, "not-applicable", **kind_reason(notice.kind))
+    if notice.source_format == "decp":  # one DECP record is one contract, often one lot of a divided procedure
+        return make_finding(ctx, code, "not-applicable", reason="a DECP record describes one contract, not the "
+                            "whole procedure and its lots", reason_fr="une donnée essentielle décrit un marché, "
+                            "pas la procédure entière et ses lots")
     exempt = _allotment_exemption(ctx)
     if exempt:
         return make_finding(ctx, code, "not-applicable", evidence={"exempt": exempt},
