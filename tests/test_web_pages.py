@@ -85,7 +85,7 @@ def test_draft_form_builds_a_notice_and_reports(client):
 def test_draft_form_names_the_wrong_field(client):
     response = client.post("/check/draft", data={"d-cpv_main": "3310", "d-lots_count": "2"})
     assert response.status_code == 400
-    assert "cpv_main" in _main(response)
+    assert "Code CPV principal" in _main(response) and "3310" in _main(response)
 
 
 def test_overview_renders_svg_charts_without_inline_style(client):

@@ -20,7 +20,7 @@ from .db import cached_query, get_db
 from .errors import status_of
 from .filters import FILTER_KEYS, filters_from_args, page_from_args
 from .forms import CHOICES, DraftForm, UploadForm
-from .i18n import translate
+from .i18n import term, translate
 from .report import prepare_assessment
 from .rules import rules_catalogue
 
@@ -71,8 +71,8 @@ def check_draft() -> Any:
     try:
         notice = build_notice(draft.draft_fields())
     except DraftError as exc:
-        return _check_page(upload, draft, translate("error.draft", field=exc.field, reason=exc.reason), 400,
-                           tab="draft")
+        field = term("draft", exc.field.split("[")[0])  # the field's label as the form shows it
+        return _check_page(upload, draft, translate("error.draft", field=field, reason=exc.reason), 400, tab="draft")
     return _report([assess(notice).to_dict()])
 
 
