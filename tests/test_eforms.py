@@ -48,7 +48,9 @@ def test_corpus_file_parses_with_key_fields(path: Path) -> None:
     try:
         notices = _parse_corpus(path)
     except NoticeParseError:
-        assert path.name.startswith("INVALID_") or etree.QName(root).localname not in eforms.ROOTS
+        local = etree.QName(root).localname
+        assert path.name.startswith("INVALID_") or local == "BusinessRegistrationInformationNotice" \
+            or local not in eforms.ROOTS
         return
     assert len(notices) == 1
     notice = notices[0]
@@ -230,6 +232,13 @@ def test_prefixed_root_reads_like_default_namespace() -> None:
     assert prefixed == plain
     assert prefixed["schema_version"] == "eforms-sdk-1.8"
     assert prefixed["procedure"]["contract_nature"] == "works"
+
+
+def test_business_registration_notice_is_refused_clearly() -> None:
+    data = (b'<BusinessRegistrationInformationNotice xmlns="http://data.europa.eu/p27/eforms-business-registration-'
+            b'information-notice/1"/>')
+    with pytest.raises(NoticeParseError, match="not a procurement notice"):
+        parse(data, name="x01.xml")
 
 
 def test_root_in_foreign_namespace_is_a_clear_error() -> None:

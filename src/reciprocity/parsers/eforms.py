@@ -21,7 +21,10 @@ from ._eforms_results import Results
 from ._eforms_values import EXT, Reader, code, every, first
 from ._xml import localname
 
-ROOTS = frozenset({"ContractNotice", "ContractAwardNotice", "PriorInformationNotice"})
+# The procurement notice roots, plus the SDK's business registration notice (X01 EEIG, X02 European company),
+# recognised only to be refused with a clear error: it announces no procurement.
+ROOTS = frozenset({"ContractNotice", "ContractAwardNotice", "PriorInformationNotice",
+                   "BusinessRegistrationInformationNotice"})
 _UBL_ROOT_NS = "urn:oasis:names:specification:ubl:schema:xsd:"
 _PUBLICATION_NUMBER = re.compile(r"^(\d{1,8})-(\d{4})$")
 # BT-03 form types that are not `Notice.kind` values: pre-market consultation (E1) is a planning step;
@@ -50,6 +53,8 @@ _SUBTYPE_KIND = {
 def iter_root(root: etree._Element, source: str) -> Iterator[Notice | NoticeParseError]:
     """Yield the one notice of an eForms document."""
     namespace = etree.QName(root).namespace or ""
+    if localname(root) == "BusinessRegistrationInformationNotice":
+        raise NoticeParseError(source, "eForms business registration notice (X01/X02): not a procurement notice")
     if not namespace.startswith(_UBL_ROOT_NS):
         raise NoticeParseError(source, f"<{localname(root)}> is not in a UBL namespace ({namespace or 'none'})")
     yield parse_root(root, source)
