@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .model import Money
 
@@ -75,6 +76,7 @@ def extract_min_turnover(text: str | None) -> Money | None:
     return None if found is None else found.money
 
 
+@lru_cache(maxsize=4096)  # TED copies the procedure's criteria text to every lot: read it once
 def find_min_turnover(text: str | None, lot_number: int | None = None) -> TurnoverRequirement | None:
     """Like `extract_min_turnover`, keeping the clause read. With `lot_number`, amounts stated for other named
     lots ("— pour le lot nº 2 : 500 000 EUR") are ignored. The lowest amount is kept when several remain, so
