@@ -2,6 +2,12 @@
 
 Links (fields.md): LotResult/LotTender (OPT-320) -> LotTender/TenderingParty (OPT-310) -> TenderingParty/Tenderer
 (OPT-300) -> ORG (OPT-200). Contracts (SettledContract) point at their tender (BT-3202).
+
+Choices, each visible in the output: winners exist only for a result with winner chosen (BT-142 selec-w) or no
+BT-142 at all (VEAT, modifications); when the result's contracts name their tenders, those tenders are the winning
+ones, else every tender the result lists. The result value is the winning tenders' BT-720 (summed, with a warning,
+when there are several), else the framework maximum BT-709, else the notice value BT-161 when the notice has a
+single result; the last two say so in `parse_warnings`.
 """
 
 from __future__ import annotations
