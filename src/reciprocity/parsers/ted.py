@@ -21,6 +21,7 @@ from ._ted_values import attr, find, findtext, parse_date, publication_number
 from ._xml import localname
 
 _VERSION = re.compile(r"R2\.0\.\d\.S\d\d")
+_DIRECTIVE = re.compile(r"^(\d{4})/(\d{1,4})/E[CU]$")
 
 # TD_DOCUMENT_TYPE/@CODE -> kind, for forms whose kind depends on the notice type (F21-F23, MOVE, R2.0.8).
 _KIND_BY_TD = {
@@ -55,6 +56,8 @@ def iter_root(root: etree._Element, source: str) -> Iterator[Notice | NoticePars
     else:
         yield NoticeParseError(source, f"TED form <{notice.form}> ({notice.schema_version}) is not supported")
         return
+    if notice.procedure.legal_basis is None:  # S01/S02 and R2.0.8 name the directive in the coded data only
+        notice.procedure.legal_basis = _celex(attr(find(coded, "CODIF_DATA/DIRECTIVE"), "VALUE"))
     yield notice
 
 
@@ -102,6 +105,12 @@ def _header(root: etree._Element, form: etree._Element, coded: etree._Element | 
     uuid = _child(form.getparent(), "NOTICE_UUID")
     notice.notice_uuid = None if uuid is None else (uuid.text or "").strip() or None
     return notice
+
+
+def _celex(directive: str | None) -> str | None:
+    """CODIF_DATA/DIRECTIVE "2014/24/EU" -> the CELEX number of BT-01, "32014L0024"."""
+    match = _DIRECTIVE.match(directive or "")
+    return f"3{match.group(1)}L{int(match.group(2)):04d}" if match else None
 
 
 def _text_of(element: etree._Element | None) -> str | None:
