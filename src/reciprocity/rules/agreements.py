@@ -145,14 +145,15 @@ def check(ctx: Context) -> list[Finding]:
     cov, notice = ctx.coverage, ctx.notice
     buyer_country = notice.buyer.country
     if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
-        return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA")]
+        return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA",
+                         reason_fr=f"acheteur situé hors UE/EEE ({buyer_country})")]
     if cov["agreements"]:
         return [_finding(ctx, "flagged", **_agreement_words(cov["agreements"]),
                          category=cov["buyer_category"], category_fr=_FR.get(cov["buyer_category"]),
                          nature=cov["nature"], nature_fr=_FR.get(cov["nature"]),
                          value_eur=cov["value_eur"], threshold_eur=cov["threshold_eur"])]
     if cov["gpa"] is False:
-        return [_finding(ctx, "passed", reason=_not_covered_reason(cov))]
+        return [_finding(ctx, "passed", reason=_not_covered_reason(cov), reason_fr=_not_covered_reason(cov, "fr"))]
     return [_finding(ctx, "insufficient-data", missing=cov["missing"] or ["coverage data"])]
 
 
@@ -172,15 +173,26 @@ def _agreement_words(agreements: list[str]) -> dict[str, str]:
             "agreements_fr": f"l'AMP et {len(others)} accords bilatéraux de l'UE"}
 
 
-def _not_covered_reason(cov: dict[str, Any]) -> str:
+def _not_covered_reason(cov: dict[str, Any], lang: str = "en") -> str:
+    """Why the procurement is not covered, in English or French."""
+    fr = lang == "fr"
     if cov["nature"] == "social-services":
-        return "social and other specific services are outside the GPA"
+        return ("services sociaux et autres services spécifiques hors AMP" if fr
+                else "social and other specific services are outside the GPA")
     if cov["buyer_category"] == "defence":
-        return "defence and security procurement (Dir. 2009/81) is outside the agreements"
+        return ("marchés de défense et de sécurité (dir. 2009/81) hors accords" if fr
+                else "defence and security procurement (Dir. 2009/81) is outside the agreements")
     if cov["above_threshold"] is False:
-        text = f"EUR {cov['value_eur']:,.0f} below the threshold of EUR {cov['threshold_eur']:,.0f}".replace(",", " ")
-        return text + (" (the lowest of any buyer category)" if cov["buyer_category"] is None else "")
-    return f"{cov['buyer_category']} buyers are not covered"
+        value, threshold = (f"{cov[k]:,.0f}".replace(",", " ") for k in ("value_eur", "threshold_eur"))
+        lowest = cov["buyer_category"] is None
+        if fr:
+            return f"{value} € sous le seuil de {threshold} €" + (" (le plus bas des catégories)" if lowest else "")
+        suffix = " (the lowest of any category)" if lowest else ""
+        return f"EUR {value} below the threshold of EUR {threshold}{suffix}"
+    category = cov["buyer_category"]
+    if fr:
+        return f"acheteurs de catégorie {_FR.get(category, category)} non couverts"
+    return f"{category} buyers are not covered"
 
 
 def _finding(ctx: Context, status: str, **params: Any) -> Finding:

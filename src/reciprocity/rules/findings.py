@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import RuleDataError
 from ..model import STATUSES, Finding
 from .base import Context
+from .text import field_fr
 
 _SHOW_RECOMMENDATION = ("flagged", "insufficient-data")
 
@@ -48,8 +49,11 @@ def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any])
     if templates is None:
         raise RuleDataError(f"codes.yaml: {code}.messages.{key}: missing message")
     values_en = {k: _display(v) for k, v in params.items()}
-    # a `<name>_fr` parameter gives the French wording of `<name>` (e.g. reason / reason_fr)
+    # a `<name>_fr` parameter gives the French wording of `<name>` (e.g. reason / reason_fr);
+    # `missing` field labels are translated by their leading words
     values_fr = {**values_en, **{k[:-3]: v for k, v in values_en.items() if k.endswith("_fr")}}
+    if isinstance(params.get("missing"), list) and "missing_fr" not in params:
+        values_fr["missing"] = _display([field_fr(str(m)) for m in params["missing"]])
     out = {}
     for lang, template in templates.items():
         values = values_fr if lang == "fr" else values_en

@@ -14,12 +14,15 @@ def check(ctx: Context) -> list[Finding]:
     """Flagged at or above the threshold, passed below, not-applicable before 2023-10-12 or for defence."""
     fsr, cov, notice = ctx.data.fsr, ctx.coverage, ctx.notice
     if notice.buyer.country and not ctx.data.is_eu(notice.buyer.country, ctx.as_of):
-        return [_finding(ctx, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU")]
+        return [_finding(ctx, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU",
+                         reason_fr=f"acheteur situé hors UE ({notice.buyer.country})")]
     if ctx.as_of < fsr["from"]:
         reason = f"launched on {ctx.as_of}, before the FSR applied ({fsr['from']})"
-        return [_finding(ctx, "not-applicable", reason=reason)]
+        return [_finding(ctx, "not-applicable", reason=reason,
+                         reason_fr=f"lancé le {ctx.as_of}, avant l'application du RSE ({fsr['from']})")]
     if cov.get("buyer_category") in fsr["excluded_categories"]:
-        return [_finding(ctx, "not-applicable", reason=f"{cov['buyer_category']} procurement is excluded")]
+        return [_finding(ctx, "not-applicable", reason=f"{cov['buyer_category']} procurement is excluded",
+                         reason_fr="marchés de défense exclus")]
     value_eur = cov.get("value_eur")
     if value_eur is None:
         missing = [m for m in cov.get("missing", []) if "value" in m or "rate" in m] or ["estimated value"]

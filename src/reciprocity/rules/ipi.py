@@ -27,14 +27,18 @@ def _check_measure(ctx: Context, measure: dict[str, Any]) -> list[Finding]:
     code, notice = measure["code"], ctx.notice
     start, end = measure["from"], measure.get("to")
     if notice.buyer.country and not ctx.data.is_eu(notice.buyer.country, ctx.as_of):
-        return [make_finding(ctx, code, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU")]
+        return [make_finding(ctx, code, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU",
+                             reason_fr=f"acheteur situé hors UE ({notice.buyer.country})")]
     if ctx.as_of < start or (end and ctx.as_of > end):
         return [make_finding(ctx, code, "not-applicable", evidence={"as_of": ctx.as_of, "measure_from": start},
-                             reason=f"launched on {ctx.as_of}, outside the measure's period (from {start})")]
+                             reason=f"launched on {ctx.as_of}, outside the measure's period (from {start})",
+                             reason_fr=f"lancé le {ctx.as_of}, hors de la période d'application de la mesure "
+                                       f"(à partir du {start})")]
     cpvs = in_scope_cpvs(notice, measure)
     if not cpvs:
-        return [make_finding(ctx, code, "not-applicable", reason="no CPV code in the measure's scope "
-                             f"({measure['cpv_from']}-{measure['cpv_to']})")]
+        scope = f"{measure['cpv_from']}-{measure['cpv_to']}"
+        return [make_finding(ctx, code, "not-applicable", reason=f"no CPV code in the measure's scope ({scope})",
+                             reason_fr=f"aucun code CPV dans le champ de la mesure ({scope})")]
     value_eur, floor = ctx.coverage.get("value_eur"), measure["value_floor_eur"]
     evidence = {"measure": measure["id"], "legal_act": measure["legal_act"], "cpv": cpvs, "value_eur": value_eur,
                 "value_source": ctx.coverage.get("value_source"), "floor_eur": floor, "as_of": ctx.as_of}

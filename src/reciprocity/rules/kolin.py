@@ -21,13 +21,15 @@ def check(ctx: Context) -> list[Finding]:
     notice = ctx.notice
     if notice.kind not in COMPETITION_KINDS:
         reason = f"{notice.kind} notice, not a call for competition"
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason,
+                             reason_fr="l'avis n'est pas un appel à la concurrence")]
     country = notice.buyer.country
     if country is None:
         return [make_finding(ctx, CODES[0], "insufficient-data", evidence={"missing": ["buyer country (BT-514)"]},
                              missing=["buyer country (BT-514)"])]
     if not ctx.data.is_eu(country, ctx.as_of):
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=f"buyer in {country}, outside the EU")]
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=f"buyer in {country}, outside the EU",
+                             reason_fr=f"acheteur situé hors UE ({country})")]
     texts = notice_texts(notice)
     if not texts:
         missing = ["notice texts (title, description, BT-300 additional information)"]

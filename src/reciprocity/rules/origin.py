@@ -77,11 +77,13 @@ def check(ctx: Context) -> list[Finding]:
     buyer_country = ctx.notice.buyer.country
     if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
         reason = f"buyer in {buyer_country}, outside the EU/EEA: EU reciprocity rules do not govern its awards"
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
+        reason_fr = f"acheteur situé hors UE/EEE ({buyer_country}) : règles européennes de réciprocité inapplicables"
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason, reason_fr=reason_fr)]
     if not ctx.origin:
-        reason = "no winner in this notice" if ctx.notice.kind in ("result", "dir-awa-pre", "cont-modif") \
-            else f"{ctx.notice.kind} notice: no winner yet"
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
+        awarded = ctx.notice.kind in ("result", "dir-awa-pre", "cont-modif")
+        reason = "no winner in this notice" if awarded else f"{ctx.notice.kind} notice: no winner yet"
+        reason_fr = "aucun attributaire dans cet avis" if awarded else "pas encore d'attributaire à ce stade"
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason, reason_fr=reason_fr)]
     flagged = [o for o in ctx.origin if o["class"] in NOT_COVERED]
     if flagged:
         return [_flag(ctx, lot, [o for o in flagged if o["lot"] == lot]) for lot in _lots(flagged)]

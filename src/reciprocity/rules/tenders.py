@@ -13,7 +13,8 @@ def check(ctx: Context) -> list[Finding]:
     """One flagged finding per lot with non-EEA tenders; else passed / insufficient-data / not-applicable."""
     results = [r for r in ctx.notice.results if r.received is not None and not r.received.is_empty()]
     if not ctx.notice.results:
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=f"{ctx.notice.kind} notice without results")]
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=f"{ctx.notice.kind} notice without results",
+                             reason_fr="avis sans résultat d'attribution")]
     flagged = [r for r in results if (r.received.non_eea or 0) > 0]
     if flagged:
         return [make_finding(ctx, CODES[0], "flagged", lot=r.lot_id, evidence=_evidence(ctx, r),

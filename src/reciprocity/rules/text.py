@@ -39,3 +39,32 @@ def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] |
             if pattern in folded:
                 return where, pattern
     return None
+
+
+# French wording of the field names rules list as missing (the BT-xxx part is kept as is).
+_FIELDS_FR = {
+    "buyer category": "catégorie d'acheteur",
+    "contract nature": "nature du marché",
+    "estimated value": "valeur estimée",
+    "EUR exchange rate for": "taux de change en euros pour",
+    "EUR rate for": "taux de change en euros pour",
+    "EU threshold for this date and category": "seuil européen pour cette date et cette catégorie",
+    "buyer country": "pays de l'acheteur",
+    "main CPV": "code CPV principal",
+    "dispatch date": "date d'envoi",
+    "tender or request deadline": "date limite de réception des offres ou des candidatures",
+    "received submissions from outside the EEA": "nombre d'offres reçues de l'extérieur de l'EEE",
+    "received submissions": "nombre d'offres reçues",
+    "winner country": "pays de l'attributaire",
+    "notice texts": "textes de l'avis",
+    "coverage data": "données de couverture",
+    "partner country": "pays partenaire",
+}
+
+
+def field_fr(text: str) -> str:
+    """French wording of a missing-field label, by its leading English words (unknown labels unchanged)."""
+    for english in sorted(_FIELDS_FR, key=len, reverse=True):
+        if text.startswith(english):
+            return _FIELDS_FR[english] + text[len(english):]
+    return text

@@ -17,7 +17,8 @@ def check(ctx: Context) -> list[Finding]:
     category, nature = ctx.coverage.get("buyer_category"), ctx.coverage.get("nature")
     if category not in (None, "utilities") or nature not in (None, "supplies"):
         reason = f"{category or '?'} buyer, {nature or '?'} contract: not a utilities supply procurement"
-        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason)]
+        return [make_finding(ctx, CODES[0], "not-applicable", reason=reason,
+                             reason_fr="pas un marché de fournitures d'une entité adjudicatrice")]
     if category is None or nature is None:
         missing = [m for m in ctx.coverage.get("missing", []) if "category" in m or "nature" in m]
         return [make_finding(ctx, CODES[0], "insufficient-data", evidence={"missing": missing}, missing=missing)]
