@@ -109,6 +109,10 @@ def _check_lots_and_results(root: etree._Element, notice) -> None:
     assert [lot.id for lot in notice.lots] == [(e.text or "").strip() or "LOT-0000" for e in lots or parts]
     ext = "UBLExtensions/UBLExtension/ExtensionContent/EformsExtension/NoticeResult"
     lot_results = _local(root, f"{ext}/LotResult")
+    if not lot_results:  # tenders and contracts without LotResult (VEAT, modifications): one result per lot
+        tender_lots = {_text(t, "TenderLot/ID") for t in _local(root, f"{ext}/LotTender")}
+        assert len(notice.results) == len(tender_lots) and {r.lot_id for r in notice.results} == tender_lots
+        return
     assert len(notice.results) == len(lot_results)
     for element, result in zip(lot_results, notice.results, strict=True):
         status = _text(element, "TenderResultCode")
@@ -386,6 +390,18 @@ def test_notice_value_used_only_for_a_single_result_and_said_so() -> None:
                                + _lot_result("LOT-0002", "selec-w", "TEN-0003"),
                                "TEN-0001:TPA-0001 TEN-0003:TPA-0003", total="500"), name="t.xml")[0]
     assert [r.value for r in two.results] == [None, None]
+
+
+def test_modification_without_lot_result_reads_the_contractor_from_tenders() -> None:
+    """E6/38-40 and some VEAT give tenders and contracts but no LotResult: the contractor is still a winner."""
+    contract = ("<efac:SettledContract><cbc:ID>CON-0001</cbc:ID><efac:ContractReference><cbc:ID>M-7</cbc:ID>"
+                "</efac:ContractReference><efac:LotTender><cbc:ID>TEN-0001</cbc:ID></efac:LotTender>"
+                "</efac:SettledContract>")
+    notice = parse(_result_notice("", "TEN-0001:TPA-0003:750", contract), name="t.xml")[0]
+    (result,) = notice.results
+    assert result.status is None and result.contract_id == "M-7"
+    assert [w.country for w in result.winners] == ["CN"] and result.value.amount == Decimal("750")
+    assert any(w.startswith("OPT-320") for w in notice.parse_warnings)
 
 
 @pytest.mark.parametrize(("list_name", "subtype", "changes", "kind"), [

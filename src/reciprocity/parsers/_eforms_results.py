@@ -43,37 +43,55 @@ class Results:
         self.contracts = _index(self.block, "efac:SettledContract")
 
     def lot_results(self) -> list[LotResult]:
-        """Every efac:LotResult, in document order."""
+        """Every efac:LotResult, in document order; without any, one result per lot read from its tenders."""
         if self.block is None:
             return []
         elements = every(self.block, "efac:LotResult")
+        if not elements:
+            return self._results_from_tenders()
         return [self._lot_result(element, len(elements)) for element in elements]
 
     def _lot_result(self, element: etree._Element, result_count: int) -> LotResult:
-        read = self.read
         status_code = code(element, "cbc:TenderResultCode")
-        status = _STATUS.get(status_code) if status_code else None
-        if status_code and status is None:
-            read.warn("BT-142", f"unknown result code {status_code!r}")
+        if status_code and status_code not in _STATUS:
+            self.read.warn("BT-142", f"unknown result code {status_code!r}")
         tender_ids = codes(element, "efac:LotTender/cbc:ID")
         contracts = self._contracts(element, tender_ids)
+        lot_id = code(element, "efac:TenderLot/cbc:ID")  # BT-13713
+        return self._result(lot_id, status_code, tender_ids, contracts, element, result_count)
+
+    def _results_from_tenders(self) -> list[LotResult]:
+        """VEAT and modification notices may give tenders and contracts but no LotResult: group tenders by lot."""
+        by_lot: dict[str | None, list[str]] = {}
+        for tender_id, tender in self.tenders.items():
+            by_lot.setdefault(code(tender, "efac:TenderLot/cbc:ID"), []).append(tender_id)
+        results = []
+        for lot_id, tender_ids in by_lot.items():
+            self.read.warn("OPT-320", f"lot {lot_id}: no LotResult; result read from its tenders and contracts")
+            contracts = self._contracts(None, tender_ids)
+            results.append(self._result(lot_id, None, tender_ids, contracts, None, len(by_lot)))
+        return results
+
+    def _result(self, lot_id: str | None, status_code: str | None, tender_ids: list[str],
+                contracts: list[etree._Element], element: etree._Element | None, result_count: int) -> LotResult:
+        """One LotResult from its status, tenders and contracts (element: the efac:LotResult, if any)."""
+        read = self.read
         awarded = status_code in (None, "selec-w")  # VEAT and modification notices state no BT-142
         winning = _winning(tender_ids, contracts) if awarded else []
         winners, group = self._winners(winning)
-        lot_id = code(element, "efac:TenderLot/cbc:ID")  # BT-13713
         return LotResult(
             lot_id=lot_id,
-            status=status,
+            status=_STATUS.get(status_code or ""),
             received=self._received(element, lot_id),
             winners=winners,
             value=self._value(element, winning, result_count, lot_id) if awarded else None,
-            tenders=[self._tender(t) for t in tender_ids if t in self.tenders],
+            tenders=[self._tender(t) for t in tender_ids or winning if t in self.tenders],
             contract_date=_earliest(read.date(c, "cbc:IssueDate", "BT-145") for c in contracts),
             contract_id=next((cid for c in contracts if (cid := code(c, "efac:ContractReference/cbc:ID"))), None),
             awarded_to_group=group,
         )
 
-    def _received(self, element: etree._Element, lot_id: str | None) -> Received:
+    def _received(self, element: etree._Element | None, lot_id: str | None) -> Received:
         """BT-759 counts paired with their BT-760 type; t-sme, else t-micro + t-small + t-med when only those."""
         counts: dict[str, int] = {}
         for stats in every(element, "efac:ReceivedSubmissionsStatistics"):
@@ -109,7 +127,7 @@ class Results:
                     winners.append(organisation)
         return winners, group
 
-    def _value(self, element: etree._Element, winning: list[str], result_count: int,
+    def _value(self, element: etree._Element | None, winning: list[str], result_count: int,
                lot_id: str | None) -> Money | None:
         """BT-720 of the winning tender(s); else BT-709 framework maximum; else BT-161 when one result only."""
         amounts = [m for t in winning if (m := self._tender_value(t)) is not None]
@@ -150,7 +168,7 @@ class Results:
             subcontracting_percent=read.decimal(term, "efbc:TermPercent", "BT-555"),
         )
 
-    def _contracts(self, element: etree._Element, tender_ids: list[str]) -> list[etree._Element]:
+    def _contracts(self, element: etree._Element | None, tender_ids: list[str]) -> list[etree._Element]:
         """Contracts of this result: those it lists (OPT-315), else those signed on one of its tenders (BT-3202)."""
         listed = [self.contracts[c] for c in codes(element, "efac:SettledContract/cbc:ID") if c in self.contracts]
         if listed:
