@@ -203,6 +203,9 @@ def test_turnover_missing_pieces() -> None:
     assert only(run(sme_turnover, no_criteria), "SME-TURNOVER-CAP").status == "insufficient-data"
     no_turnover = notice([turnover_lot("LOT-1", "100000", "Attestation d'assurance professionnelle.")])
     assert only(run(sme_turnover, no_turnover), "SME-TURNOVER-CAP").status == "passed"
+    only_suitability = notice([lot("LOT-1", "100000", selection_criteria=[
+        SelectionCriterion("suitability", "Inscription au registre du commerce et des sociétés.")])])
+    assert only(run(sme_turnover, only_suitability), "SME-TURNOVER-CAP").status == "insufficient-data"
 
 
 def test_turnover_not_applicable_on_results() -> None:

@@ -82,15 +82,23 @@ def required_turnover(lot: Lot) -> tuple[TurnoverRequirement | None, str]:
 
 
 def _no_turnover(ctx: Context, lot: Lot, evidence: dict[str, Any]) -> Finding:
-    """No amount found: passed when criteria are stated without one, insufficient-data when there are none or
-    when a turnover is asked for without its amount (it may be in the documents)."""
-    texts = [c.description or "" for c in lot.selection_criteria]
-    if not texts:
-        return make_finding(ctx, CODE, "insufficient-data", lot=lot.id,
-                            evidence={**evidence, "missing": ["selection_criteria"]}, missing="selection criteria")
-    if any(mentions_turnover(t) for t in texts):
+    """No amount found. Passed only when the notice states its economic and financial criteria and none asks for
+    a turnover; insufficient-data when there are no such criteria in the notice (they may be in the documents)
+    or a turnover is asked for without its amount."""
+    criteria = lot.selection_criteria
+    if any(mentions_turnover(c.description) for c in criteria):
         return make_finding(ctx, CODE, "insufficient-data", lot=lot.id,
                             evidence={**evidence, "missing": ["turnover amount"]},
                             missing="the amount of the turnover asked for (not stated in the notice)")
-    return make_finding(ctx, CODE, "passed", variant="none", lot=lot.id, evidence=evidence)
+    if any(_is_economic(c.type) and c.description for c in criteria):
+        return make_finding(ctx, CODE, "passed", variant="none", lot=lot.id, evidence=evidence)
+    return make_finding(ctx, CODE, "insufficient-data", lot=lot.id,
+                        evidence={**evidence, "missing": ["economic and financial selection criteria"]},
+                        missing="the economic and financial selection criteria (not in the notice; "
+                                "they may be in the procurement documents)")
 
+
+def _is_economic(criterion_type: str | None) -> bool:
+    """Economic and financial standing: BT-747 ef-stand, BT-809 slc-stand-*, TED ECONOMIC_FINANCIAL_*."""
+    return bool(criterion_type) and (criterion_type == "ef-stand" or criterion_type.startswith(
+        ("slc-stand", "economic-financial")))
