@@ -23,10 +23,12 @@ from ..errors import NoticeParseError, UnknownFormatError
 CHUNK = 64 * 1024
 _HEAD_LIMIT = 4 * 1024 * 1024  # read at most this much to find where the records are
 _BOM = b"\xef\xbb\xbf"
-# a NaN/Infinity token in value position: after `:`, `,` or `[`, before `,`, `]` or `}`
-_NAN = re.compile(rb"([:,\[]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])")
-# an escaped backslash (kept), or a backslash that starts no valid escape (doubled)
-_BAD_ESCAPE = re.compile(rb"(\\\\)|\\(?![\\\"/bfnrtu])")
+# NaN/Infinity words; they are tokens only in value position: after `:`, `,` or `[`, before `,`, `]` or `}`
+_NAN_WORD = re.compile(rb"NaN|Infinity")
+_BLANKS = b" \t\r\n"
+# a backslash pair (replaced by itself) or a backslash that starts no valid escape (doubled); both patterns
+# begin with a literal so the regex engine skips ahead fast
+_BAD_ESCAPE = re.compile(rb"\\(?:\\|(?![\\\"/bfnrtu]))")
 _LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 _TOKEN_CHARS = frozenset(b" \t\r\n:,[-\\" + _LETTERS)  # never split a read just after one of these
 _NESTED_KEYS = {"marches.marche": "marche", "marches.contrat-concession": "contrat-concession"}
@@ -73,10 +75,27 @@ class CleanReader:
 
 def _fix(data: bytes) -> bytes:
     if b"\\" in data:
-        data = _BAD_ESCAPE.sub(lambda match: match.group(1) or b"\\\\", data)
+        data = _BAD_ESCAPE.sub(rb"\\\\", data)
     if b"NaN" not in data and b"Infinity" not in data:
         return data
-    return _NAN.sub(rb"\1null", data)
+    parts, last = [], 0
+    for match in _NAN_WORD.finditer(data):
+        start = match.start() - (data[match.start() - 1:match.start()] == b"-")
+        if _is_value_position(data, start, match.end()):
+            parts += [data[last:start], b"null"]
+            last = match.end()
+    return b"".join(parts) + data[last:]
+
+
+def _is_value_position(data: bytes, start: int, end: int) -> bool:
+    """True when data[start:end] stands where a JSON value does: after `:`, `,` or `[`, before `,`, `]`, `}`."""
+    before = start - 1
+    while before >= 0 and data[before] in _BLANKS:
+        before -= 1
+    after = end
+    while after < len(data) and data[after] in _BLANKS:
+        after += 1
+    return before >= 0 and data[before] in b":,[" and after < len(data) and data[after] in b",]}"
 
 
 class _Replay:
