@@ -129,6 +129,16 @@ def test_origin_classes(country, value, legal_type, expected):
     assert [o["class"] for o in origin] == [expected]
 
 
+@pytest.mark.parametrize(("value", "expected"), [("3000000", "passed"), ("9000000", "insufficient-data")])
+def test_concession_uses_the_works_threshold_and_never_guesses_coverage(value, expected):
+    notice = _notice(lots=[Lot(id="LOT-0001")],
+                     procedure=Procedure(contract_nature="services", legal_basis="32014L0023",
+                                         estimated_value=Money(Decimal(value), "EUR")))
+    assessment = assess(notice)
+    assert assessment.coverage["threshold_eur"] == "5538000"
+    assert _status(assessment, "RECIP-COVERED-AGREEMENTS") == expected
+
+
 def test_partner_winner_with_unknown_coverage_is_unknown_not_guessed():
     notice = _notice(kind="result", results=[_result("US")], lots=[Lot(id="LOT-0001")],
                      procedure=Procedure(contract_nature="services", legal_basis="32014L0024"))

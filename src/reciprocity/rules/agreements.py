@@ -77,11 +77,12 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     nature = nature_of(notice, data)
     money, value_source = estimated_value(notice)
     value_eur = data.to_eur(money, as_of)
-    threshold = data.eu_threshold(category, nature, as_of)
-    threshold_basis = f"{category} {nature}" if threshold is not None else None
+    concession = (notice.procedure.legal_basis or "").upper() in data.buyer_categories["concession_legal_bases"]
+    threshold = data.eu_threshold(category, "works" if concession else nature, as_of)
+    threshold_basis = f"{category} {'concession' if concession else nature}" if threshold is not None else None
     if category is None and nature is not None:
         # unknown buyer category: a value below every category's threshold is still decidably not covered
-        threshold = data.lowest_threshold(nature, as_of)
+        threshold = data.lowest_threshold("works" if concession else nature, as_of)
         threshold_basis = "lowest threshold of any buyer category" if threshold is not None else None
     if value_source == AWARDED_PROXY and value_eur is not None and threshold is not None and value_eur < threshold:
         # an awarded value at or above the threshold shows the estimate was too; one below it proves nothing
@@ -91,10 +92,13 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
         "buyer_category": category, "buyer_category_source": category_source, "nature": nature,
         "value_eur": value_eur, "value_source": value_source,
         "value": money.to_dict() if money else None, "threshold_eur": threshold, "threshold_basis": threshold_basis,
-        "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered,
+        "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered, "concession": concession,
     }
     result["missing"] = _missing(notice, category, nature, money, value_eur, threshold)
     result.update(_agreements(data, category, nature, value_eur, threshold, as_of))
+    if concession and result["above_threshold"] is not False:
+        result.update(above_threshold=None, agreements=[], gpa=None)
+        result["missing"].append("agreement coverage of concessions (not in the rule data)")
     result["confidence"] = _confidence(data, as_of, category, result["agreements"])
     return result
 

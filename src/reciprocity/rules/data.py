@@ -53,6 +53,7 @@ SCHEMAS: dict[str, Any] = {
         "buyer_categories": Fields({
             "source": str, **_OPT,
             "legal_basis": MapOf(Nullable(OneOf(CATEGORIES))),
+            "concession_legal_bases": ListOf(str),
             "forms": MapOf(OneOf(CATEGORIES)),
             "legal_type": MapOf(Nullable(OneOf(CATEGORIES))),
             "utilities_activities": ListOf(str),
