@@ -50,7 +50,7 @@ def _header(assessment: Assessment, labels: dict[str, str]) -> list[str]:
              f"dispatched {notice.dispatch_date or '—'}) {notice.source or ''}".rstrip(),
              f"  {labels['buyer']}: {notice.buyer.name or '?'} ({notice.buyer.country or '?'}), "
              f"{cov.get('buyer_category') or '?'}"]
-    agreements = ", ".join(cov.get("agreements") or []) or labels["none"]
+    agreements = _agreements_text(cov.get("agreements") or []) or labels["none"]
     lines.append(f"  {labels['coverage']}: {agreements}; {labels['value']} EUR {cov.get('value_eur') or '?'}, "
                  f"{labels['threshold']} EUR {cov.get('threshold_eur') or '?'} ({cov.get('nature') or '?'})")
     if assessment.origin:
@@ -61,6 +61,14 @@ def _header(assessment: Assessment, labels: dict[str, str]) -> list[str]:
     lines.append(f"  {labels['benefit']}: {benefit.get('priority', 0)}/100" + (f" — {'; '.join(reasons)}"
                                                                               if reasons else ""))
     return lines
+
+
+def _agreements_text(agreements: list[str]) -> str:
+    """"GPA + 14 bilateral" rather than fifteen ids (the ids are in the JSON)."""
+    others = [a for a in agreements if a != "GPA"]
+    if len(others) <= 2:
+        return ", ".join(agreements)
+    return ("GPA + " if "GPA" in agreements else "") + f"{len(others)} bilateral ({', '.join(others[:2])}…)"
 
 
 def _area_lines(findings: list[Finding], labels: dict[str, str], lang: str) -> list[str]:
