@@ -105,11 +105,19 @@ def current_values(record: dict[str, Any], shape: _Shape, notice: Notice) -> dic
         if values.is_blank(new_winners) or new_winners == current[shape.winners]:
             continue
         if any(isinstance(item, dict) for item in parties.items(new_winners, shape.wrapper)):
-            notice.warn(f"{shape.winners}: current list from {label} ({when})")
+            notice.warn(f"{shape.winners}: current list from {label} ({when}); initial list "
+                        f"{_id_list(record.get(shape.winners), shape.wrapper)}")
             current[shape.winners] = new_winners
         else:
             notice.warn(f"{shape.winners} of {label}: no readable {shape.wrapper}; previous list kept")
     return current
+
+
+def _id_list(value: Any, wrapper: str) -> str:
+    """ "id (typeIdentifiant), …" of a titulaire list, so the initial winners stay on record."""
+    found = [f"{values.text(item.get('id'))} ({values.text(item.get('typeIdentifiant'))})"
+             for item in parties.items(value, wrapper) if isinstance(item, dict)]
+    return ", ".join(found) or "empty"
 
 
 def _plain(value: Any) -> Any:
