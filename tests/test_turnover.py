@@ -41,8 +41,16 @@ POSITIVE = [
     ("Chiffre d'affaires annuel minimum de 1 250 000,50 euros", "1250000.50", "EUR"),
     ("Le chiffre d'affaires annuel du candidat devra être supérieur ou égal à:\n— 500 000 EUR pour le lot 1\n"
      "— 200 000 EUR pour le lot 2", "200000", "EUR"),  # lowest of a per-lot list
+    ("CA HT minimum annuel : 2 M€ (moyenne sur 3 ans)", "2000000", "EUR"),
+    ("Le candidat doit avoir réalisé un chiffre d'affaires d'au moins 750 000 € HT lors de chacun des trois derniers "
+     "exercices.", "750000", "EUR"),
+    ("Niveau minimal : CA annuel moyen des 3 dernières années ≥ 1,2 M€ HT", "1200000", "EUR"),
+    ("CA > 500 K€", "500000", "EUR"),
     # English
     ("minimum turnover of EUR 1.2 million", "1200000", "EUR"),
+    ("Turnover: minimum £2,000,000 per annum", "2000000", "GBP"),
+    ("Minimum annual turnover of 2 million euros", "2000000", "EUR"),
+    ("Minimum turnover of EUR 250,000 and professional indemnity insurance of EUR 5m", "250000", "EUR"),
     ("A minimum annual turnover of £500k is required.", "500000", "GBP"),
     ("Annual turnover of at least 3 000 000 EUR over the last 3 years", "3000000", "EUR"),
     ("Bidders will be required to have a minimum ‘general’ yearly turnover of GBP 200 000.00 for the last 3 "
@@ -79,12 +87,14 @@ NEGATIVE = [
     "Le chiffre d'affaires annuel minimum doit être au moins égal à 2 fois le montant annuel du marché.",
     "(C) An EBIT margin of at least 5 % - calculated by dividing EBIT with turnover (EBIT/turnover*100)",  # corpus
     "Ratio chiffre d'affaires / montant du marché supérieur ou égal à 1,5",
+    "The bidder shall have a minimum annual turnover of twice the contract value.",
     # a number of years
     "Minimum turnover required for each of the last 3 financial years.",
     # an insurance amount or an asset value next to a turnover
     "Chiffre d'affaires des 3 derniers exercices et attestation d'assurance RC d'un montant minimum de "
     "2 000 000 €.",
     "Turnover statements for the last three years; professional indemnity insurance of at least EUR 5 million.",
+    "Chiffre d'affaires : 3 derniers exercices ; assurance RC pro minimum 1 M€",
     "Annual turnover and a balance sheet showing net assets of at least EUR 1 000 000.",
     # a turnover stated, not required
     "Le chiffre d'affaires de l'entreprise sortante était de 3 000 000 € en 2023.",
