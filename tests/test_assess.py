@@ -169,6 +169,7 @@ def test_owner_nationality_is_shown_alongside():
 
 @pytest.mark.parametrize(("kw", "expected"), [
     ({"form": "F05_2014", "source_format": "ted"}, "utilities"),
+    ({"form": "CONTRACT_DEFENCE", "source_format": "ted"}, "defence"),
     ({"procedure": Procedure(legal_basis="32009L0081")}, "defence"),
     ({"buyer": Organisation(country="FR", legal_type="MINISTRY")}, "central"),
     ({"buyer": Organisation(country="FR", legal_type="body-pl")}, "sub-central"),

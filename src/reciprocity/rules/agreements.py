@@ -25,7 +25,8 @@ def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
     basis = (notice.procedure.legal_basis or "").upper()
     if mapping["legal_basis"].get(basis):
         return mapping["legal_basis"][basis], f"legal basis {basis} (BT-01)"
-    form = (notice.form or "").split("_")[0].upper()
+    form = (notice.form or "").upper()
+    form = form if form in mapping["forms"] else form.split("_")[0]  # "CONTRACT_DEFENCE" whole, "F05_2014" -> F05
     if notice.source_format == "ted" and form in mapping["forms"]:
         return mapping["forms"][form], f"TED form {notice.form}"
     activity = notice.buyer.activity
