@@ -160,3 +160,10 @@ def test_rules_page_lists_every_registered_code(client):
     html = _main(client.get("/rules"))
     assert "IPI-MEDICAL-DEVICES" in html
     assert all(f"<code>{code}</code>" in html for code in all_codes())
+
+
+def test_overview_follows_its_filters(client):
+    everything = _main(client.get("/"))
+    only_2023 = _main(client.get("/?year=2023"))
+    assert "4 avis" in everything and "1 avis" in only_2023
+    assert '<option value="2023" selected>' in only_2023

@@ -27,9 +27,8 @@ from .rules import rules_catalogue
 bp = Blueprint("pages", __name__)
 
 
-def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200,
-                tab: str = "upload") -> tuple[str, int]:
-    return render_template("check.html", upload=upload, draft=draft, error=error, tab=tab, choices=CHOICES), status
+def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("check.html", upload=upload, draft=draft, error=error, choices=CHOICES), status
 
 
 def _report(assessments: list[dict[str, Any]]) -> str:
@@ -67,12 +66,12 @@ def check_draft() -> Any:
     """Assess a draft described by the short form: the same Notice shape, the same assess()."""
     upload, draft = UploadForm(prefix="up", formdata=None), DraftForm(prefix="d")
     if not draft.validate_on_submit():
-        return _check_page(upload, draft, translate("error.form"), 400, tab="draft")
+        return _check_page(upload, draft, translate("error.form"), 400)
     try:
         notice = build_notice(draft.draft_fields())
     except DraftError as exc:
         field = term("draft", exc.field.split("[")[0])  # the field's label as the form shows it
-        return _check_page(upload, draft, translate("error.draft", field=field, reason=exc.reason), 400, tab="draft")
+        return _check_page(upload, draft, translate("error.draft", field=field, reason=exc.reason), 400)
     return _report([assess(notice).to_dict()])
 
 
@@ -82,7 +81,7 @@ def overview() -> str:
     filters = filters_from_args(request.args)
     figures = cached_query(queries.stats, filters)
     return render_template("overview.html", stats=figures, charts=overview_charts(figures, translate),
-                           filters=filters)
+                           filters=filters, options=cached_query(queries.filter_options))
 
 
 @bp.get("/tenders")
