@@ -24,6 +24,8 @@ from sqlite_utils import Database
 from stdnum.eu import vat as stdnum_vat
 from stdnum.fr import siren as stdnum_siren
 
+from .store import insert_rows
+
 FUZZY_THRESHOLD = 92.0
 BLOCK_PREFIX = 3  # fuzzy candidates share a country and the first letters of their normalised name
 
@@ -229,7 +231,7 @@ def _save(db: Database, winners: list[_Winner], entities: list[dict]) -> None:
     with db.conn:
         db.execute("DELETE FROM entities")
         if entities:
-            db["entities"].insert_all(entities, batch_size=1000)
+            insert_rows(db, "entities", entities)
         db.conn.executemany(
             "UPDATE winners SET entity_id = ?, entity_method = ?, entity_score = ?, entity_matched = ? WHERE id = ?",
             ((w.entity, w.method, w.score, w.matched, w.id) for w in winners))

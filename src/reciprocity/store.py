@@ -142,6 +142,17 @@ def version_key(notice: dict) -> str:
     return f"{number:08d}|{notice.get('dispatch_date') or ''}|{digest}"
 
 
+def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
+    """INSERT OR REPLACE rows (all with the keys of the first) in the caller's transaction.
+
+    Plain SQL on purpose: sqlite-utils' insert_all wraps itself in `with conn:`, which COMMITS the caller's
+    transaction half way; a kill -9 then could leave a notice stored without its child rows.
+    """
+    columns = list(rows[0])
+    sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    db.conn.executemany(sql, ([row[c] for c in columns] for row in rows))
+
+
 def write_notice(db: Database, rows: dict[str, list[dict]]) -> bool:
     """Insert one notice's rows unless a newer version of it is stored; replaces an older one. Returns whether
     it was written. Call inside a transaction (`with db.conn:`)."""
@@ -154,7 +165,7 @@ def write_notice(db: Database, rows: dict[str, list[dict]]) -> bool:
         delete_notice(db, stored_id)
     for table in ("notices", *CHILD_TABLES):
         if rows.get(table):
-            db[table].insert_all(rows[table], replace=True)
+            insert_rows(db, table, rows[table])
     return True
 
 
@@ -173,8 +184,8 @@ def file_is_done(db: Database, file: str, sha1: str) -> bool:
 
 def mark_file_done(db: Database, file: str, sha1: str, notices: int, errors: int, run: int, when: str) -> None:
     """Record the done marker of a file; written in the same transaction as the file's last rows."""
-    db["ingest_files"].insert({"file": file, "sha1": sha1, "notices": notices, "errors": errors, "run": run,
-                               "done_at": when}, replace=True)
+    insert_rows(db, "ingest_files", [{"file": file, "sha1": sha1, "notices": notices, "errors": errors,
+                                      "run": run, "done_at": when}])
 
 
 def clear_errors(db: Database, file: str, member: str | None = None) -> None:
@@ -185,8 +196,7 @@ def clear_errors(db: Database, file: str, member: str | None = None) -> None:
 def record_error(db: Database, file: str, member: str | None, error: str, run: int) -> None:
     """Record a bad file or record; the key is its text, so a rerun does not duplicate it."""
     key = hashlib.sha1(f"{file}\0{member or ''}\0{error}".encode()).hexdigest()
-    db["ingest_errors"].insert({"id": key, "file": file, "member": member, "error": error, "run": run},
-                               replace=True)
+    insert_rows(db, "ingest_errors", [{"id": key, "file": file, "member": member, "error": error, "run": run}])
 
 
 def start_run(db: Database, paths: Iterable[str], workers: int, when: str) -> int:
