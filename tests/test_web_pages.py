@@ -167,3 +167,10 @@ def test_overview_follows_its_filters(client):
     only_2023 = _main(client.get("/?year=2023"))
     assert "4 avis" in everything and "1 avis" in only_2023
     assert '<option value="2023" selected>' in only_2023
+
+
+def test_pasted_notice_larger_than_flasks_form_default_is_read(client):
+    xml = (SAMPLES / "eforms-cn-medical-ipi.xml").read_text(encoding="utf-8")
+    padded = xml.replace("<ContractNotice", "<!-- " + "x" * 700_000 + " -->\n<ContractNotice", 1)
+    response = client.post("/check", data={"up-text": padded})
+    assert response.status_code == 200 and 'data-code="IPI-MEDICAL-DEVICES"' in _main(response)

@@ -52,6 +52,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    # A pasted notice is a form field, not a file: Flask's 500 KB default for fields would refuse it.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     if not app.config.get("SECRET_KEY"):
         # Sessions (CSRF tokens) then last as long as this process; a shared deployment must set the variable.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
