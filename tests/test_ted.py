@@ -15,6 +15,7 @@ import pytest
 from conftest import CORPUS, SAMPLES, corpus_params
 from lxml import etree
 
+from reciprocity.countries import ALPHA2_TO_ALPHA3
 from reciprocity.errors import NoticeParseError
 from reciprocity.model import Notice
 from reciprocity.parsers import iter_parse, parse
@@ -69,6 +70,8 @@ def test_every_corpus_file_parses_or_says_why(path: Path) -> None:
     assert item.dispatch_date is not None and len(item.lots) >= 1
     if _xpath(root, "FORM_SECTION/*//OFFICIALNAME"):
         assert item.buyer.name
+    countries = [o.country for o in (item.buyer, *item.other_buyers, *(w for r in item.results for w in r.winners))]
+    assert all(c is None or c in ALPHA2_TO_ALPHA3 for c in countries), countries  # ISO only: no "UK", no "EL"
     json.dumps(item.to_dict())  # the JSON contract is serialisable
 
 
