@@ -1,0 +1,109 @@
+"""The report: indicators computed by hand on a small store, origin shares by count and EUR value, filters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlite_utils import Database
+from test_store import make_assessment, store
+
+from reciprocity import report as report_module
+from reciprocity.cli import main
+from reciprocity.errors import RuleDataError
+from reciprocity.report import compute_report, render_text
+from reciprocity.store import open_db
+
+
+def _fill(db: Database) -> Database:
+    store(db,
+          make_assessment("00000001-2023", year=2023, cpv="33141000", received=1, sme=0, value="300000",
+                          winners=[("Mindray", "CN", "UNCOVERED", [], "large")], priority=80),
+          make_assessment("00000002-2024", cpv="45233140", received=4, sme=2, value="1000000", lots=3,
+                          winners=[("Colas", "FR", "FR", ["55210055400013"], "large"),
+                                   ("Eiffage", "FR", "FR", [], "sme")], priority=30),
+          make_assessment("00000003-2024", country="DE", buyer="Stadt Köln", cpv="45000000", received=2,
+                          value="200000", currency="ZZZ",  # no rate for it: no EUR value
+                          winners=[("Strabag", "AT", "EU_EEA", [])]),
+          make_assessment("00000004-2024", received=None, value=None, winners=[("Inconnue", None, None, [])]))
+    return db
+
+
+@pytest.fixture
+def db(tmp_path) -> Database:
+    return _fill(open_db(tmp_path / "report.db"))
+
+
+def test_indicators_by_hand(db):
+    figures = compute_report(db)["indicators"]
+    values = {key: (f["numerator"], f["denominator"]) for key, f in figures.items()}
+    assert values["single_bidder"] == (1, 3)  # one of three results with tenders had a single one
+    assert values["sme_bids"] == (2, 5)  # 0 of 1 + 2 of 4
+    assert values["sme_winners"] == (1, 3)  # sizes known for three winners, one an SME
+    assert values["divided_into_lots"] == (1, 4)
+    assert values["missing_seller_ids"] == (4, 5)
+    assert values["missing_buyer_ids"] == (0, 4)
+    assert values["missing_values"] == (1, 4)
+    assert figures["single_bidder"]["value"] == pytest.approx(0.3333, abs=1e-4)
+    assert figures["single_bidder"]["reference"]["france_2021"] == 0.19
+
+
+def test_origin_shares_by_count_and_value(db):
+    overall = compute_report(db)["origin"]["overall"]
+    classes = overall["classes"]
+    assert {k: v["awards"] for k, v in classes.items() if v["awards"]} == {"FR": 2, "EU_EEA": 1, "UNCOVERED": 1,
+                                                                           "UNKNOWN": 1}
+    assert classes["FR"]["share"] == 0.4
+    assert overall["value_eur"] == 1_300_000
+    assert classes["FR"]["value_eur"] == 1_000_000  # the group's award counted once, split between members
+    assert classes["FR"]["value_share"] == pytest.approx(0.7692, abs=1e-4)
+    assert classes["EU_EEA"]["value_eur"] == 0  # its award is in a currency without a rate: left out…
+    assert overall["awards_without_eur_value"] == 2  # …and counted, with the award that has no value
+    assert overall["unclassified"] == 1
+
+
+def test_breakdowns_top_winners_and_ranking(db):
+    figures = compute_report(db)
+    assert {k: v["awards"] for k, v in figures["origin"]["by_year"].items()} == {"2023": 1, "2024": 4}
+    assert set(figures["origin"]["by_buyer_country"]) == {"FR", "DE"}
+    assert set(figures["origin"]["by_cpv"]) == {"33", "45"}
+    assert {w["name"] for w in figures["top_winners"]["FR"]} == {"Colas", "Eiffage"}
+    assert [t["id"] for t in figures["ranked_tenders"]] == ["00000001-2023", "00000002-2024"]
+    assert figures["ranked_tenders"][0]["benefit_reasons"] == ["reason 80"]
+
+
+def test_filters(db):
+    assert compute_report(db, {"buyer_country": "FR"})["counts"] == {"notices": 3, "results": 3, "winners": 4}
+    assert compute_report(db, {"year": 2023, "cpv": "33"})["counts"]["notices"] == 1
+    assert compute_report(db, {"buyer": "Köln"})["counts"]["notices"] == 1
+
+
+def test_text_and_cli(db, tmp_path):
+    text = render_text(compute_report(db))
+    assert "Single bidder" in text and "33.3%" in text and "00000001-2023" in text
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", "--db", str(tmp_path / "report.db"), "--json", "--buyer-country", "FR"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"]["notices"] == 3
+    result = runner.invoke(main, ["report", "--db", str(tmp_path / "report.db"), "--year", "2024"])
+    assert result.exit_code == 0 and "Origin of winners: 4 awards" in result.output
+    missing = runner.invoke(main, ["report", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_scoreboard_data_is_strict(tmp_path, monkeypatch):
+    bad = tmp_path / "scoreboard.yaml"
+    bad.write_text("source: x\nindicators:\n  single_bidder: {label: x, colour: red}\n", encoding="utf-8")
+    monkeypatch.setattr(report_module, "SCOREBOARD_FILE", bad)
+    report_module.scoreboard.cache_clear()
+    try:
+        with pytest.raises(RuleDataError, match="colour"):
+            report_module.scoreboard()
+    finally:
+        report_module.scoreboard.cache_clear()
+
+
+def test_every_scoreboard_reference_has_a_source():
+    for entry in report_module.scoreboard()["indicators"].values():
+        assert entry["source"]
