@@ -56,7 +56,7 @@ def test_unknown_language_falls_back_to_french(client):
     assert '<html lang="fr">' in client.get("/check?lang=xx").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/check", "/tenders", "/tenders/00100003-2024", "/rules"])
+@pytest.mark.parametrize("path", ["/", "/check", "/tenders", "/tenders/00100003-2024", "/rules", "/nope"])
 def test_english_pages_show_no_french_interface_text(client, path):
     html = client.get(path + ("&" if "?" in path else "?") + "lang=en").get_data(as_text=True)
     for french, english in MESSAGES.values():

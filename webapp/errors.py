@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from reciprocity.errors import NotFoundError, NoticeTooLargeError, ReciprocityError
 
+from .i18n import term
+
 # HTTP status -> the stable error code clients read
 HTTP_CODES = {
     400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "too-large",
@@ -34,19 +36,20 @@ def status_of(exc: ReciprocityError) -> int:
     return 400
 
 
-def render_error(status: int, code: str, detail: str) -> Response:
-    """The one renderer: JSON for the API, an HTML page for people."""
+def render_error(status: int, code: str, detail: str, page_text: str | None = None) -> Response:
+    """The one renderer: JSON for the API, an HTML page for people (with `page_text` in their language)."""
     if request.path.startswith("/api/"):
         response = jsonify({"error": code, "detail": detail})
     else:
-        response = Response(render_template("error.html", status=status, code=code, detail=detail))
+        response = Response(render_template("error.html", status=status, code=code, detail=page_text or detail))
     response.status_code = status
     return response
 
 
 def _http(exc: HTTPException) -> Response:
     status = exc.code or 500
-    response = render_error(status, HTTP_CODES.get(status, f"http-{status}"), exc.description or exc.name)
+    code = HTTP_CODES.get(status, f"http-{status}")
+    response = render_error(status, code, exc.description or exc.name, term("http", code))
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
     return response
@@ -64,7 +67,7 @@ def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http(exc)
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-    return render_error(500, "internal-error", InternalServerError.description)
+    return render_error(500, "internal-error", InternalServerError.description, term("http", "internal-error"))
 
 
 def init_app(app: Flask) -> None:
