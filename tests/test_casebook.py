@@ -16,7 +16,7 @@ from reciprocity.model import STATUSES, Assessment, Notice, notice_from_dict
 
 CASES = Path(__file__).parent / "cases"
 KNOWN_KEYS = {"note", "flagged", "not_flagged", "status", "severity", "lot", "origin_classes", "owner_nationalities",
-              "no_problem", "today"}
+              "no_problem", "today", "confidence"}
 
 
 def _cases() -> list:
@@ -68,6 +68,8 @@ def test_case(path: Path):
     for code, lots in expected.get("lot", {}).items():
         flagged = [f.lot for f in assessment.findings if f.code == code and f.status == "flagged"]
         assert flagged == lots, f"{code}: flagged on lots {flagged}"
+    for code, confidence in expected.get("confidence", {}).items():
+        assert {f.confidence for f in assessment.findings if f.code == code} == {confidence}, code
     if "origin_classes" in expected:
         assert [o["class"] for o in assessment.origin] == expected["origin_classes"]
     if "owner_nationalities" in expected:

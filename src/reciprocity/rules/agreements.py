@@ -100,6 +100,11 @@ def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     if concession and result["above_threshold"] is not False:
         result.update(above_threshold=None, agreements=[], gpa=None)
         result["missing"].append("agreement coverage of concessions (not in the rule data)")
+    result["basis"] = "computed" if result["gpa"] is not None else None
+    if result["gpa"] is None and notice.procedure.gpa_covered is not None and category != "defence":
+        # undecidable from our data, but the notice itself states BT-115: report that statement, marked as such
+        declared = notice.procedure.gpa_covered
+        result.update(gpa=declared, agreements=["GPA"] if declared else [], basis="declared by the notice (BT-115)")
     result["confidence"] = _confidence(data, as_of, category, result["agreements"])
     return result
 
@@ -152,6 +157,14 @@ def check(ctx: Context) -> list[Finding]:
     if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
         return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA",
                          reason_fr=f"acheteur situé hors UE/EEE ({buyer_country})")]
+    if cov.get("basis") == "computed" or cov["gpa"] is None:
+        return _computed(ctx, cov)
+    missing = cov["missing"]
+    status = "flagged" if cov["gpa"] else "passed"
+    return [_finding(ctx, status, variant="declared", confidence="unconfirmed", missing=missing)]
+
+
+def _computed(ctx: Context, cov: dict[str, Any]) -> list[Finding]:
     if cov["agreements"]:
         return [_finding(ctx, "flagged", **_agreement_words(cov["agreements"]),
                          category=cov["buyer_category"], category_fr=_FR.get(cov["buyer_category"]),
@@ -200,10 +213,11 @@ def _not_covered_reason(cov: dict[str, Any], lang: str = "en") -> str:
     return f"{category} buyers are not covered"
 
 
-def _finding(ctx: Context, status: str, **params: Any) -> Finding:
+def _finding(ctx: Context, status: str, variant: str | None = None, confidence: str | None = None,
+             **params: Any) -> Finding:
     cov = ctx.coverage
     keys = ("agreements", "buyer_category", "buyer_category_source", "nature", "value", "value_eur", "value_source",
-            "threshold_eur", "threshold_basis", "as_of", "gpa_declared", "missing")
+            "threshold_eur", "threshold_basis", "as_of", "gpa_declared", "basis", "missing")
     evidence = {k: cov.get(k) for k in keys}
-    return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence,
-                        confidence=cov.get("confidence"), **params)
+    return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence, variant=variant,
+                        confidence=confidence or cov.get("confidence"), **params)
