@@ -60,8 +60,8 @@ def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: 
     if not in_force:
         return "UNCOVERED"
     entry["agreements"] = [a["id"] for a in in_force]
-    if any(a.get("confidence") == "unconfirmed" for a in in_force):
-        entry["confidence"] = "unconfirmed"
+    if any(a.get("confidence") == "unconfirmed" for a in in_force) or coverage.get("basis") != "computed":
+        entry["confidence"] = "unconfirmed"  # weak agreement data, or coverage taken from the notice's BT-115
     if any(a["id"] in coverage.get("agreements", []) for a in in_force):
         entry["coverage"] = "covered"
         return "COVERED"
