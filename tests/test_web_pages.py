@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from conftest import SAMPLES
 from openpyxl import load_workbook
 
@@ -174,3 +175,21 @@ def test_pasted_notice_larger_than_flasks_form_default_is_read(client):
     padded = xml.replace("<ContractNotice", "<!-- " + "x" * 700_000 + " -->\n<ContractNotice", 1)
     response = client.post("/check", data={"up-text": padded})
     assert response.status_code == 200 and 'data-code="IPI-MEDICAL-DEVICES"' in _main(response)
+
+
+SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xml", ".json")
+                      and not p.name.endswith(".expected.json"))
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+def test_page_and_api_show_the_same_assessment(client, sample):
+    """The check page and POST /api/v1/check run the same function: every flagged code appears on the page."""
+    body = client.post("/api/v1/check", data=sample.read_bytes(), content_type="application/octet-stream").get_json()
+    assessments = body if isinstance(body, list) else [body]
+    html = _main(client.post("/check", data={"up-file": (io.BytesIO(sample.read_bytes()), sample.name)},
+                             content_type="multipart/form-data"))
+    assert html.count('class="assessment"') == len(assessments)
+    for assessment in assessments:
+        for finding in assessment["findings"]:
+            if finding["status"] == "flagged":
+                assert f'data-code="{finding["code"]}"' in html
