@@ -157,3 +157,32 @@ def test_duplicate_key_is_an_error(data_copy):
     _rewrite(data_copy, "fsr", "  threshold_eur: 250000000\n", "  threshold_eur: 250000000\n  threshold_eur: 1\n")
     with pytest.raises(RuleDataError, match="fsr.yaml: invalid YAML: .*duplicate key 'threshold_eur'"):
         RuleData(data_copy)
+
+
+def test_load_yaml_validates_any_schema(tmp_path):
+    """The generic strict loader other rule families use for their own files."""
+    from reciprocity.rules.data import load_yaml
+    from reciprocity.rules.schema import Fields, ListOf
+
+    (tmp_path / "mine.yaml").write_text("caps:\n  - {value: 1.5, from: 2026-01-01, source: décret 2025-1383}\n",
+                                        encoding="utf-8")
+    schema = Fields({"caps": ListOf(Fields({"value": Decimal, "from": date, "source": str}))})
+    assert load_yaml("mine", schema, tmp_path) == {"caps": [{"value": Decimal("1.5"), "from": date(2026, 1, 1),
+                                                              "source": "décret 2025-1383"}]}
+    (tmp_path / "mine.yaml").write_text("caps:\n  - {value: 1.5, from: 2026-01-01}\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"mine.yaml: caps\[0\].source: missing key"):
+        load_yaml("mine", schema, tmp_path)
+
+
+def test_benefit_weights_are_data(data_copy):
+    from reciprocity import assess
+    from reciprocity.model import LotResult, Notice, Organisation, Procedure
+
+    notice = Notice(id="b", source_format="eforms", kind="result", dispatch_date=date(2025, 3, 1),
+                    buyer=Organisation(country="FR", legal_type="la"),
+                    procedure=Procedure(contract_nature="services", estimated_value=Money(Decimal("100000"), "EUR")),
+                    results=[LotResult(lot_id="LOT-0001", winners=[Organisation(name="X", country="CN")])])
+    before = assess(notice, data=RuleData(data_copy)).benefit["priority"]
+    _rewrite(data_copy, "benefit", "    weight: 40\n", "    weight: 5\n")
+    after = assess(notice, data=RuleData(data_copy)).benefit["priority"]
+    assert before - after == 35
