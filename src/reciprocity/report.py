@@ -7,6 +7,7 @@ the rule data); awards without one are left out of value shares and counted as s
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,11 @@ def origin_picture(winners: pd.DataFrame) -> dict[str, Any]:
     return picture
 
 
+def _clean(value: Any) -> Any:
+    """pandas' NaN for a missing value becomes None (JSON null), never the text "nan"."""
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
 def top_winners(winners: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The winners with most awards in each origin class (grouped by entity where entities were computed)."""
     frame = winners.assign(origin_class=winners["origin_class"].fillna("UNKNOWN"),
@@ -124,11 +130,14 @@ def top_winners(winners: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     tops = {}
     for name, group in frame.groupby("origin_class"):
         summary = group.groupby("key").agg(name=("name", "first"), country=("country", "first"),
-                                           awards=("name", "size"), value_eur=("value_eur", "sum"))
+                                           identifiers=("identifiers", "first"), awards=("key", "size"),
+                                           value_eur=("value_eur", "sum"))
         summary = summary.sort_values(["awards", "value_eur"], ascending=False).head(TOP_WINNERS)
         tops[str(name)] = [{"entity_id": key if key.startswith("E") and "|" not in key else None,
-                            "name": row["name"], "country": row["country"], "awards": int(row["awards"]),
-                            "value_eur": round(float(row["value_eur"]), 2)} for key, row in summary.iterrows()]
+                            "name": _clean(row["name"]), "country": _clean(row["country"]),
+                            "identifiers": json.loads(_clean(row["identifiers"]) or "[]"),
+                            "awards": int(row["awards"]), "value_eur": round(float(row["value_eur"]), 2)}
+                           for key, row in summary.iterrows()]
     return tops
 
 
@@ -163,12 +172,12 @@ def _pct(value: float | None) -> str:
 
 def _indicator_lines(figures: dict[str, dict[str, Any]]) -> list[str]:
     lines = ["Indicators (Single Market Scoreboard style)",
-             f"  {'indicator':<40} {'value':>6} {'basis':>13}  {'FR 2021':>7} {'EU 2024':>7}"]
+             f"  {'indicator':<44} {'value':>6} {'basis':>13}  {'FR 2021':>7} {'EU 2024':>7}"]
     for key, figure in figures.items():
         reference = figure.get("reference") or {}
         label = reference.get("label") or key.replace("_", " ")
         basis = f"{figure['numerator']}/{figure['denominator']}"
-        lines.append(f"  {label:<40} {_pct(figure['value'])} {basis:>13}  {_pct(reference.get('france_2021'))}"
+        lines.append(f"  {label:<44} {_pct(figure['value'])} {basis:>13}  {_pct(reference.get('france_2021'))}"
                      f" {_pct(reference.get('eu_2024'))}")
     return lines
 
@@ -194,7 +203,8 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  {year}: {table['awards']} awards ({classes})")
     lines += ["", "Top winners by origin class"]
     for name, winners in report["top_winners"].items():
-        shown = (f"{w['name']} ({w['country'] or '?'}, {w['awards']})" for w in winners[:5])
+        shown = (f"{w['name'] or 'no name, ' + ' '.join(w['identifiers'])} ({w['country'] or '?'}, {w['awards']})"
+                 for w in winners[:5])
         lines.append(f"  {name}: " + "; ".join(shown))
     lines += ["", "Tenders that could better benefit firms established in France"]
     for item in report["ranked_tenders"]:
