@@ -89,14 +89,42 @@ SCHEMAS: dict[str, Any] = {
                         "per_page": {**INT, "minimum": 1, "maximum": MAX_PER_PAGE},
                         "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}}}),
     "Tender": _obj({"id": STR, "summary": {"$ref": REF + "TenderSummary"}, "notice": {"$ref": REF + "Notice"},
-                    "assessment": {"$ref": REF + "StoredAssessment"}, "lots": {"type": "array"},
-                    "results": {"type": "array"}, "findings": {"type": "array"}, "source_file": _nullable(STR)},
-                   additionalProperties=True),
+                    "assessment": {"$ref": REF + "StoredAssessment"},
+                    "lots": {"type": "array", "items": _obj({"lot_id": STR, "title": _nullable(STR)},
+                                                            additionalProperties=True)},
+                    "results": {"type": "array", "items": _obj(
+                        {"lot_id": _nullable(STR), "received_total": _nullable(INT), "value": _nullable(STR),
+                         "currency": _nullable(STR), "winners": {"type": "array", "items": _obj(
+                             {"name": _nullable(STR), "country": _nullable(STR),
+                              "origin_class": _nullable({**STR, "enum": list(ORIGIN_CLASSES)}),
+                              "entity_id": _nullable(STR)}, additionalProperties=True)}},
+                        additionalProperties=True)},
+                    "findings": {"type": "array", "items": _obj(
+                        {"code": STR, "severity": {**STR, "enum": list(SEVERITIES)},
+                         "status": {**STR, "enum": list(STATUSES)}, "evidence": {"type": "object"}},
+                        additionalProperties=True)},
+                    "source_file": _nullable(STR)}, additionalProperties=True),
     "Entity": _obj({"id": STR, "name": _nullable(STR), "country": _nullable(STR),
                     "awards": {"type": "array", "items": {"type": "object"}}}, additionalProperties=True),
-    "Stats": {"type": "object", "additionalProperties": True,
-              "description": "The report's figures for the filtered tenders (indicators, origin over the years, "
-                             "top winners, ranked tenders), as `reciprocity report --json` prints them."},
+    "Share": _obj({"value": _nullable({**NUM, "minimum": 0, "maximum": 1}), "numerator": {**INT, "minimum": 0},
+                   "denominator": {**INT, "minimum": 0}, "reference": _nullable({"type": "object"})},
+                  additionalProperties=True, description="a fraction with the counts it rests on"),
+    "OriginTable": _obj({"classes": {"type": "object", "additionalProperties": {"type": "object"}},
+                         "awards": {**INT, "minimum": 0}, "value_eur": NUM}, additionalProperties=True),
+    "Stats": _obj({
+        "filters": {"type": "object"},
+        "counts": _obj({k: {**INT, "minimum": 0} for k in ("notices", "results", "winners")}),
+        "indicators": {"type": "object", "additionalProperties": {"$ref": REF + "Share"}},
+        "origin": _obj({"overall": {"$ref": REF + "OriginTable"},
+                        **{k: {"type": "object", "additionalProperties": {"$ref": REF + "OriginTable"}}
+                           for k in ("by_year", "by_buyer_country", "by_cpv", "by_buyer")}}),
+        "top_winners": {"type": "object", "additionalProperties": {"type": "array"}},
+        "ranked_tenders": {"type": "array", "items": _obj(
+            {"id": STR, "title": _nullable(STR), "benefit_priority": _nullable(NUM)}, additionalProperties=True)},
+        "scoreboard_source": STR},
+        additionalProperties=True, description="The report's figures for the filtered tenders (what "
+        "`reciprocity report --json` prints): shares with their counts and Scoreboard references, the origin "
+        "of awards by count and EUR value overall and by year, buyer country, CPV division and buyer."),
     "Rule": _obj({"code": STR, "area": {**STR, "enum": list(AREAS)}, "legal_ref": _nullable(STR),
                   "confidence": {**STR, "enum": ["established", "unconfirmed"]}}, additionalProperties=True),
 }
