@@ -193,3 +193,15 @@ def test_page_and_api_show_the_same_assessment(client, sample):
         for finding in assessment["findings"]:
             if finding["status"] == "flagged":
                 assert f'data-code="{finding["code"]}"' in html
+
+
+def test_overview_lists_top_winners_with_links_to_their_page(client, app):
+    from reciprocity.entities import group_winners
+    from reciprocity.store import open_db
+
+    db = open_db(app.config["DATABASE"])
+    group_winners(db)
+    db.conn.close()
+    html = _main(client.get("/"))
+    assert "Shenzhen Clean Tech Co" in html and "510 000 EUR" in html
+    assert re.search(r'href="/winners/[^"]+">Propreté Atlantique SAS</a>', html)

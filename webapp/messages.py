@@ -165,6 +165,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Tenders that could better benefit firms established in France"),
     "overview.no_data": ("Pas encore de données : lancez `reciprocity ingest`.",
                          "No data yet: run `reciprocity ingest`."),
+    "overview.top_winners": ("Principaux titulaires par origine", "Main winners by origin"),
+    "overview.value_eur": ("Montant (EUR)", "Value (EUR)"),
     "overview.all": ("Voir tous les marchés", "See all tenders"),
     "indicator.sme_winners": ("Titulaires PME", "SME contractors"),
     "indicator.sme_bids": ("Offres de PME", "SME bids"),
