@@ -29,8 +29,8 @@ from . import store
 from .errors import IngestError, NoticeParseError
 from .sources import Document, iter_documents, iter_paths
 
-BATCH_NOTICES = 200  # notices per message from a worker
-COMMIT_NOTICES = 1000  # notices per writer transaction
+BATCH_NOTICES = 50  # notices per message from a worker (bounded queues x this = the memory in flight)
+COMMIT_NOTICES = 500  # notices per writer transaction
 COMMIT_SECONDS = 2.0
 POLL_SECONDS = 1.0
 

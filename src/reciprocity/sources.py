@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -55,17 +56,28 @@ def is_tar(path: Path) -> bool:
 def iter_paths(paths: list[str | Path] | tuple[str | Path, ...]) -> Iterator[Path]:
     """Expand folders (recursively; hidden entries and NOT_NOTICES skipped) into files, in a stable order.
 
-    A file named explicitly is always kept."""
+    A file named explicitly is always kept. Folders are walked one at a time (entries sorted per folder), so
+    memory follows the largest folder, not the whole tree."""
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_candidate(p.relative_to(path)))
+            yield from _walk(path)
         else:
             yield path
 
 
+def _walk(folder: Path) -> Iterator[Path]:
+    with os.scandir(folder) as scan:
+        entries = sorted((entry.name, entry.is_dir(follow_symlinks=True)) for entry in scan)
+    for name, is_dir in entries:
+        if name.startswith("."):
+            continue
+        if is_dir:
+            yield from _walk(folder / name)
+        elif _is_candidate(Path(name)):
+            yield folder / name
+
+
 def _is_candidate(relative: Path) -> bool:
-    if any(part.startswith(".") for part in relative.parts):
-        return False
     return not any(fnmatch.fnmatch(relative.name, pattern) for pattern in NOT_NOTICES)
 
 
