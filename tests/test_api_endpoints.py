@@ -171,3 +171,13 @@ def test_cached_figures_follow_a_new_ingest(client, db_path):
     seed(db_path, [_result(100009, 2022, Organisation(name="Nettoyage Loire SARL", country="FR"), "90000")])
     assert client.get("/api/v1/stats").get_json()["counts"]["notices"] == 5
     assert 2022 in client.get("/api/v1/filters").get_json()["year"]
+
+
+def test_check_json_lines_of_contract_notices(client):
+    """`reciprocity parse` output (JSON Lines) can be posted back as is: one Assessment per line."""
+    lines = (SAMPLES / "decp-2022-rennes.expected.json").read_bytes()
+    body = client.post("/api/v1/check", data=lines, content_type="application/x-ndjson").get_json()
+    expected_ids = [json.loads(line)["id"] for line in lines.splitlines() if line.strip()]
+    assert [a["notice"]["id"] for a in body] == expected_ids and len(expected_ids) == 4
+    _assert_error(client.post("/api/v1/check", data=b'{"id": "a", "source_format": "x"}\n{"nope": 1}\n',
+                              content_type="application/x-ndjson"), 400)

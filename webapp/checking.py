@@ -14,7 +14,7 @@ from reciprocity.errors import NoticeParseError
 from reciprocity.model import Assessment, Notice, notice_from_dict
 
 XML_TYPES = ("application/xml", "text/xml")
-JSON_TYPES = ("application/json",)
+JSON_TYPES = ("application/json", "application/x-ndjson")
 ANY_TYPES = ("application/octet-stream", "text/plain")
 ACCEPTED_TYPES = XML_TYPES + JSON_TYPES + ANY_TYPES
 
@@ -35,14 +35,29 @@ def notice_from_json(document: dict[str, Any], name: str) -> Notice:
     return notice
 
 
+def _json_lines(data: bytes, name: str) -> list[Notice] | None:
+    """Notices of `reciprocity parse` output (JSON Lines of contract-shaped notices), else None."""
+    try:
+        documents = [json.loads(line) for line in data.splitlines() if line.strip()]
+    except (ValueError, RecursionError):
+        return None
+    if len(documents) > 1 and all(is_contract_notice(d) for d in documents):
+        return [notice_from_json(d, f"{name} line {n}") for n, d in enumerate(documents, 1)]
+    return None
+
+
 def read_notices(data: bytes, name: str) -> list[Notice]:
-    """Notices in an uploaded document: eForms, TED XML, DECP (JSON or XML) or a contract-shaped JSON notice."""
+    """Notices in an uploaded document: eForms, TED XML, DECP (JSON or XML), or contract-shaped JSON notices
+    (one object, or JSON Lines as `reciprocity parse` prints them)."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
         try:
             document = json.loads(data)
         except (ValueError, RecursionError) as exc:
-            raise NoticeParseError(name, f"malformed JSON: {exc}") from None
+            notices = _json_lines(data, name)
+            if notices is None:
+                raise NoticeParseError(name, f"malformed JSON: {exc}") from None
+            return notices
         if is_contract_notice(document):
             return [notice_from_json(document, name)]
     notices = parse(data, name)

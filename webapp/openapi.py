@@ -166,6 +166,8 @@ CHECK_BODY = {
         **{t: {"schema": {**STR, "description": "XML notice"}} for t in ACCEPTED_TYPES if "xml" in t},
         "application/json": {"schema": {"type": "object", "description": "a notice in the JSON contract shape "
                                         "(with `id` and `source_format`), or a DECP JSON file"}},
+        "application/x-ndjson": {"schema": {**STR, "description": "JSON Lines of notices in the contract shape, "
+                                            "as `reciprocity parse` prints them"}},
         "application/octet-stream": {"schema": {**STR, "format": "binary"}},
         "text/plain": {"schema": STR},
     },
@@ -178,8 +180,8 @@ def _paths() -> dict[str, Any]:
     return {
         "/check": {"post": {
             "operationId": "check", "summary": "Assess a notice", "requestBody": CHECK_BODY,
-            "description": "Returns one Assessment; a DECP file holding several contracts returns an array of "
-                           "Assessments, one per contract, in file order.",
+            "description": "Returns one Assessment; a body holding several notices (a DECP file of several "
+                           "contracts, or JSON Lines of notices) returns an array of Assessments, in body order.",
             "responses": {"200": _ok("the assessment(s)", ASSESSMENTS), "400": BAD,
                           "413": _error("body larger than the upload limit (RECIPROCITY_MAX_UPLOAD)"),
                           "415": _error("Content-Type not accepted, or XML sent as JSON")}}},
