@@ -12,7 +12,7 @@ from webapp.messages import MESSAGES
 pytest_plugins = ["web_fixtures"]  # app, client, db_path
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
-DYNAMIC = ("kind.", "severity.", "status.", "origin.", "confidence.", "draft.", "filter.", "indicator.",
+DYNAMIC = ("kind.", "result.", "severity.", "status.", "origin.", "confidence.", "draft.", "filter.", "indicator.",
            "reference.", "coverage.")
 
 
