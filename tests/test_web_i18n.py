@@ -12,8 +12,6 @@ from webapp.messages import MESSAGES
 pytest_plugins = ["web_fixtures"]  # app, client, db_path
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
-DYNAMIC = ("kind.", "result.", "severity.", "status.", "origin.", "confidence.", "draft.", "filter.", "indicator.",
-           "reference.", "coverage.")
 
 
 def test_every_message_has_french_and_english():
