@@ -79,3 +79,17 @@ def test_sizes_parse_and_bad_sizes_are_config_errors():
 
 def test_debug_is_off(app):
     assert not app.debug and not app.config.get("DEBUG")
+
+
+def test_serve_runs_one_user_server_without_debugger(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from reciprocity.cli import main
+
+    calls = []
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
+    result = CliRunner().invoke(main, ["serve", "--port", "8123", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    (host, port, app), options = calls[0]
+    assert (host, port) == ("127.0.0.1", 8123) and app.config["DATABASE"] == str(tmp_path / "s.db")
+    assert options["use_debugger"] is False and options["use_reloader"] is False and not app.debug
