@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         log.warning("RECIPROCITY_SECRET_KEY is not set: using a random key for this process only")
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # UTF-8 bodies: French text stays readable (and shorter)
     _register(app)
     return app
 
