@@ -113,11 +113,15 @@ def _read_object(contract: etree._Element | None, notice: Notice) -> None:
 
 
 def _read_lot_division(division: etree._Element | None, proc: Procedure, notice: Notice) -> None:
-    """LOT_DIVISION: LOT_ALL (bid for all lots), LOT_MAX_NUMBER / LOT_ONE_ONLY (BT-31), LOT_MAX_ONE_TENDERER (BT-33)."""
+    """LOT_DIVISION: LOT_ALL, LOT_MAX_NUMBER / LOT_ONE_ONLY (BT-31), LOT_MAX_ONE_TENDERER (BT-33).
+
+    LOT_ALL is "tenders may be submitted for all lots" (2014 forms, II.1.6): the cap equals the lot count. It is
+    not a duty to bid for every lot; R2.0.9 has no field for that duty, so `all_lots_required` stays None.
+    """
     if division is None:
         return
     if find(division, "LOT_ALL") is not None:
-        proc.all_lots_required = True
+        proc.max_lots_per_tenderer = len(findall(division.getparent(), "OBJECT_DESCR"))
     elif find(division, "LOT_ONE_ONLY") is not None:
         proc.max_lots_per_tenderer = 1
     else:

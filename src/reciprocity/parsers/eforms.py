@@ -172,7 +172,7 @@ def _procedure(root: etree._Element, elements: list[etree._Element], lots: list[
         place_of_performance=_places(project, lots, read),
         max_lots_per_tenderer=max_per_tenderer,
         max_lots_awarded=read.integer(distribution, "cbc:MaximumLotsAwardedNumeric", "BT-33"),
-        all_lots_required=_all_lots_required(max_per_tenderer, len(lots)),
+        all_lots_required=_all_lots_required(code(process, "cbc:PartPresentationCode"), max_per_tenderer, len(lots)),
         additional_info=read.text(project, "cbc:Note"),  # BT-300-Procedure
     )
 
@@ -193,11 +193,14 @@ def _gpa(values: list[bool | None]) -> bool | None:
     return False if any(v is False for v in values) else None
 
 
-def _all_lots_required(max_per_tenderer: int | None, lot_count: int) -> bool | None:
-    """Tenderers must bid for every lot when BT-31 equals the number of lots (several lots only)."""
-    if max_per_tenderer is None or lot_count < 2:
+def _all_lots_required(presentation: str | None, max_per_tenderer: int | None, lot_count: int) -> bool | None:
+    """BT-763 "all": tenderers must bid for every lot. BT-31 alone only caps how many lots one may bid for
+    (BT-31 = number of lots means "may bid for all"), so a stated BT-31 without BT-763 "all" means no."""
+    if presentation == "all":
+        return True
+    if lot_count < 2 or max_per_tenderer is None:
         return None
-    return max_per_tenderer >= lot_count
+    return False
 
 
 def _places(project: etree._Element | None, lots: list[Lot], read: Reader) -> list[str]:
