@@ -13,7 +13,8 @@ import tarfile
 import time
 from pathlib import Path
 
-from conftest import SAMPLES
+import pytest
+from conftest import CORPUS, SAMPLES
 
 from reciprocity.assess import assess
 from reciprocity.audit import ingest
@@ -177,29 +178,46 @@ def _done_files(db: Path) -> int:
         return 0
 
 
-def test_killed_run_resumes_to_the_same_database(corpus, tmp_path):
-    paths = [corpus / "ted-r209", corpus / "eforms-real", corpus / "decp" / "real" / "decp-2019"]
-    total = sum(1 for _ in iter_paths(paths))
-    clean = tmp_path / "clean.db"
-    clean_run = _run_cli(clean, paths)
-    assert clean_run.communicate(timeout=600) and clean_run.returncode == 0
+KILL_PATHS = ("ted-r209", "eforms-real", "decp/real/decp-2019")
 
-    killed = tmp_path / "killed.db"
-    process = _run_cli(killed, paths)
+
+@pytest.fixture(scope="module")
+def clean_db(tmp_path_factory) -> Path:
+    """The database an uninterrupted run gives, for the interrupted runs to be compared with."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    clean = tmp_path_factory.mktemp("clean") / "clean.db"
+    run = _run_cli(clean, [CORPUS / p for p in KILL_PATHS])
+    assert run.communicate(timeout=600) and run.returncode == 0
+    return clean
+
+
+def _interrupt_half_way(db: Path, paths: list[Path], sig: int) -> int:
+    """Start an ingest, send `sig` once 100 documents are done; return how many were done by then."""
+    process = _run_cli(db, paths)
     deadline = time.monotonic() + 120
-    while _done_files(killed) < 100 and time.monotonic() < deadline and process.poll() is None:
+    while _done_files(db) < 100 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up: the writer dies mid-run
-    process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-    done_at_kill = _done_files(killed)
-    assert 0 < done_at_kill < total, "the run must really be interrupted half way"
+    os.kill(process.pid, sig)
+    process.communicate(timeout=60)
+    assert process.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
+    return _done_files(db)
 
-    resumed = _run_cli(killed, paths)
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_interrupted_run_resumes_to_the_same_database(clean_db, tmp_path, sig):
+    paths = [CORPUS / p for p in KILL_PATHS]
+    total = sum(1 for _ in iter_paths(paths))
+    interrupted = tmp_path / "interrupted.db"
+    done_at_stop = _interrupt_half_way(interrupted, paths, sig)
+    assert 0 < done_at_stop < total, "the run must really be interrupted half way"
+    if sig == signal.SIGINT:  # a clean stop closes its run as interrupted
+        assert open_db(interrupted)["ingest_runs"].get(1)["status"] == "interrupted"
+    resumed = _run_cli(interrupted, paths)
     out, err = resumed.communicate(timeout=600)
     assert resumed.returncode == 0, err
-    assert f"({done_at_kill} unchanged, skipped)" in out
-    assert _differences(contents(killed), contents(clean)) == {}
+    assert f"({done_at_stop} unchanged, skipped)" in out
+    assert _differences(contents(interrupted), contents(clean_db)) == {}
 
 
 def _differences(left: dict[str, list], right: dict[str, list]) -> dict[str, tuple]:

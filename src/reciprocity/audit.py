@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,6 @@ class IngestSummary:
     errors: int = 0
     seconds: float = 0.0
     status: str = "running"
-    counts: dict[str, int] = field(default_factory=dict)
 
     def as_run_counts(self) -> dict[str, int]:
         return {"files": self.documents, "skipped": self.skipped, "notices": self.notices, "errors": self.errors}
