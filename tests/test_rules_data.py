@@ -159,6 +159,15 @@ def test_duplicate_key_is_an_error(data_copy):
         RuleData(data_copy)
 
 
+def test_impossible_date_is_an_error_naming_the_file(tmp_path):
+    from reciprocity.rules.data import load_yaml
+    from reciprocity.rules.schema import Fields
+
+    (tmp_path / "mine.yaml").write_text("from: 2026-13-01\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match="mine.yaml: invalid value"):
+        load_yaml("mine", Fields({"from": date}), tmp_path)
+
+
 def test_load_yaml_validates_any_schema(tmp_path):
     """The generic strict loader other rule families use for their own files."""
     from reciprocity.rules.data import load_yaml
