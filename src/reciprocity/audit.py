@@ -135,7 +135,7 @@ def _worker_main(tasks: mp.Queue, results: mp.Queue, db_file: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the writer
     parent = os.getppid()
-    reader = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=30)
+    reader = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
 
     def send(message: tuple) -> None:
         while True:
