@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import statistics
@@ -189,6 +190,7 @@ def main() -> None:
     notice = notice_path.read_bytes()
     port = free_port()
     server = start_gunicorn(db, port)
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     try:
         print("single requests (warm, no concurrency):")
         request(port, "POST", "/api/v1/check", notice)  # warm both workers' rule data
@@ -205,6 +207,10 @@ def main() -> None:
     print(f"POST /api/v1/check    {percentiles(samples['check'])}")
     print(f"GET  /api/v1/tenders  {percentiles(samples['list'])}")
     print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = cpu.ru_utime + cpu.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    print(f"load generator CPU: {client_cpu:.1f} s over {ARGS.seconds:.0f} s on {os.cpu_count()} cores "
+          "(it shares the machine with the server)")
 
 
 if __name__ == "__main__":
