@@ -190,12 +190,12 @@ def main() -> None:
     notice = notice_path.read_bytes()
     port = free_port()
     server = start_gunicorn(db, port)
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     try:
         print("single requests (warm, no concurrency):")
         request(port, "POST", "/api/v1/check", notice)  # warm both workers' rule data
         request(port, "POST", "/api/v1/check", notice)
         serial_profile(port, notice)
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         samples, errors = run(port, notice)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
