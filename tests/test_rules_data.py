@@ -164,7 +164,7 @@ def test_impossible_date_is_an_error_naming_the_file(tmp_path):
     from reciprocity.rules.schema import Fields
 
     (tmp_path / "mine.yaml").write_text("from: 2026-13-01\n", encoding="utf-8")
-    with pytest.raises(RuleDataError, match="mine.yaml: invalid value"):
+    with pytest.raises(RuleDataError, match="mine.yaml: from: expected a date YYYY-MM-DD"):
         load_yaml("mine", Fields({"from": date}), tmp_path)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..model import Finding, Notice
+from ..model import Notice
 
 
 @dataclass
