@@ -210,7 +210,7 @@ def main() -> None:
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = cpu.ru_utime + cpu.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
     print(f"load generator CPU: {client_cpu:.1f} s over {ARGS.seconds:.0f} s on {os.cpu_count()} cores "
-          "(it shares the machine with the server)")
+          f"(it shares the machine with the server); load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
