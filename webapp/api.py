@@ -23,9 +23,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.post("/check")
 def check() -> Response:
-    """Assess the notice in the body: one Assessment, or a list of them for a DECP file of several contracts."""
+    """Assess the notice in the body: one Assessment, or a list when it holds several (DECP file, JSON Lines)."""
     mimetype = request.mimetype or ""
-    if mimetype not in ACCEPTED_TYPES and not mimetype.endswith(("+xml", "+json")):
+    if mimetype not in ACCEPTED_TYPES:  # exactly the types the OpenAPI document lists
         raise ApiError(415, "unsupported-media-type",
                        f"Content-Type {mimetype or '(none)'} is not accepted; send {', '.join(ACCEPTED_TYPES)}")
     data = request.get_data(cache=False)

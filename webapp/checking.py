@@ -1,7 +1,7 @@
 """Turn a request body (file, pasted text, JSON) into notices and assessments: the ONE path for /check and the API.
 
-Detection is by content (the library's `parse`), with the declared type only telling a contract-shaped JSON
-notice from a DECP file.
+The format is detected from the content, never from the declared type or file name: a JSON object with `id`
+and `source_format` is a notice in the contract shape, anything else goes to the library's `parse`.
 """
 
 from __future__ import annotations
