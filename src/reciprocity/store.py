@@ -77,8 +77,8 @@ INDEXES = {
                 "source_file", "cpv_main"],
     "lots": ["notice_id"],
     "results": ["notice_id"],
-    "winners": ["notice_id", "origin_class", "entity_id", "country", "name"],
-    "findings": ["notice_id", "code", "severity", "status"],
+    "winners": ["notice_id", "origin_class, notice_id", "entity_id", "country", "name"],
+    "findings": ["notice_id", "code, status, notice_id", "severity, status, notice_id"],
     "ingest_errors": ["file"],
 }
 
@@ -103,11 +103,14 @@ def open_db(path: str | os.PathLike | None = None, create: bool = True) -> Datab
 
 
 def ensure_schema(db: Database) -> None:
-    """Create the tables and the filter indexes when missing."""
+    """Create the tables and the filter indexes when missing (older single-column ones are dropped)."""
     db.executescript(SCHEMA)
+    for old in ("idx_findings_status", "idx_findings_code", "idx_findings_severity", "idx_winners_origin_class"):
+        db.execute(f"DROP INDEX IF EXISTS {old}")
     for table, columns in INDEXES.items():
         for column in columns:
-            db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{column} ON {table} ({column})")
+            name = "_".join(c.strip() for c in column.split(","))
+            db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{name} ON {table} ({column})")
     # list_tenders orders by (benefit_priority DESC, id): this index serves the order and the page.
     db.execute("CREATE INDEX IF NOT EXISTS idx_notices_priority_id ON notices (benefit_priority DESC, id)")
 
@@ -208,6 +211,7 @@ def start_run(db: Database, paths: Iterable[str], workers: int, when: str) -> in
 
 
 def finish_run(db: Database, run: int, when: str, status: str, counts: dict[str, int]) -> None:
-    """Close an ingest run with its counts."""
+    """Close an ingest run with its counts, and refresh the planner's statistics for the filters' indexes."""
     with db.conn:
         db["ingest_runs"].update(run, {"finished": when, "status": status, **counts})
+    db.execute("PRAGMA optimize")
