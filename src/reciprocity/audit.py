@@ -247,7 +247,7 @@ def _feed(paths: list, tasks: mp.Queue, results: mp.Queue, workers: int, stop: t
 def _progress_bar(total: int | None, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="doc", desc="ingest", disable=not enabled, dynamic_ncols=True, smoothing=0.1)
+    return tqdm(total=total, unit="file", desc="ingest", disable=not enabled, dynamic_ncols=True, smoothing=0.1)
 
 
 def ingest(paths: list[str | Path], db_path: str | Path | None = None, workers: int | None = None,

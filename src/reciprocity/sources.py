@@ -56,9 +56,10 @@ def is_tar(path: Path) -> bool:
 def iter_paths(paths: list[str | Path] | tuple[str | Path, ...]) -> Iterator[Path]:
     """Expand folders (recursively; hidden entries and NOT_NOTICES skipped) into files, in a stable order.
 
-    A file named explicitly is always kept. Folders are walked one at a time (entries sorted per folder), so
-    memory follows the largest folder, not the whole tree."""
-    for path in map(Path, paths):
+    A file named explicitly is always kept. Paths are made absolute, so a document has one name whatever the
+    working directory. Folders are walked one at a time (entries sorted per folder), so memory follows the
+    largest folder, not the whole tree."""
+    for path in (Path(p).absolute() for p in paths):
         if path.is_dir():
             yield from _walk(path)
         else:
