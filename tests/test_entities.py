@@ -114,3 +114,15 @@ def test_grouping_is_stable_across_runs():
     group_winners(first)  # rerunning changes nothing
     assert {row["name"]: row["entity_id"] for row in first["winners"].rows} == names
     assert first["entities"].count == 2
+
+
+def test_grouping_is_needed_only_when_winners_changed():
+    from reciprocity.entities import needs_grouping
+
+    db = _db([{"name": "Colas", "country": "FR"}])
+    assert not needs_grouping(db)
+    db["winners"].insert({"id": "new#R0W0", "notice_id": "new", "result_id": "new#R0", "name": "Colas SA",
+                          "country": "FR", "identifiers": "[]", "identifier_types": "[]"})
+    assert needs_grouping(db)
+    group_winners(db)
+    assert not needs_grouping(db) and db["entities"].count == 1

@@ -135,7 +135,7 @@ _db_option = click.option("--db", "db", envvar="RECIPROCITY_DB", default="recipr
 def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bool, no_entities: bool) -> None:
     """Parse, assess and store every notice in PATHS (files, folders, .zip, .tar.gz); resumable."""
     from .audit import ingest as run_ingest
-    from .entities import group_winners
+    from .entities import group_winners, needs_grouping
     from .store import open_db
 
     try:
@@ -145,8 +145,9 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
         sys.exit(130)
     click.echo(f"{summary.notices} notices from {summary.documents} documents ({summary.skipped} unchanged,"
                f" skipped), {summary.errors} errors (table ingest_errors), {summary.seconds:.1f} s -> {db}")
-    if not no_entities:
-        grouped = group_winners(open_db(db))
+    database = open_db(db)
+    if not no_entities and needs_grouping(database):
+        grouped = group_winners(database)
         click.echo(f"{grouped['winners']} winners grouped into {grouped['entities']} entities")
 
 

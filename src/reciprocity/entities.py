@@ -189,6 +189,11 @@ def _link_fuzzy(winners: list[_Winner], groups: _Groups, by_name: dict[tuple, li
                                 "name-fuzzy", round(score, 1), other)
 
 
+def needs_grouping(db: Database) -> bool:
+    """Whether some winner has no entity yet (new or replaced notices): otherwise grouping would change nothing."""
+    return db.execute("SELECT 1 FROM winners WHERE entity_id IS NULL LIMIT 1").fetchone() is not None
+
+
 def group_winners(db: Database) -> dict[str, int]:
     """Recompute every winner's entity (idempotent: same data, same entity ids) and the entities table."""
     winners = _load(db)
