@@ -14,9 +14,10 @@ $(BIN)/reciprocity: pyproject.toml
 
 install: $(BIN)/reciprocity
 
-# Main job on the bundled samples: ingest data/tenders/ into $(DB) (idempotent, resumable) and print the
-# audit report. `audit` is the batch part alone, so `demo` can grow (e.g. serve the web app) around it.
+# Main job on the bundled samples: ingest data/tenders/ into $(DB) (idempotent, resumable), print the audit
+# report, then serve the web app and JSON API over that database on http://127.0.0.1:5000/ (Ctrl-C stops it).
 demo: audit
+	$(BIN)/reciprocity serve --db $(DB)
 
 audit: install
 	$(BIN)/reciprocity ingest data/tenders/ --db $(DB)

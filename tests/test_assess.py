@@ -240,6 +240,9 @@ def test_every_corpus_notice_is_assessed(path: Path):
             _check_shape(assess(item))
             assessed += 1
     except NoticeParseError as error:
-        pytest.skip(f"does not parse (parsers are separate work): {error}")
+        # Only files that are not procurement notices may fail: the DECP JSON Schemas, eForms X01/X02.
+        if "schemas" in path.parts or path.stem in ("X01_EEIG", "X02_registration"):
+            pytest.skip(f"not a procurement notice: {error}")
+        raise
     if not assessed:
         pytest.skip("no notice in this file")
