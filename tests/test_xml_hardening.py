@@ -69,9 +69,10 @@ def test_size_cap_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (b"", "empty file"),
         (b"<TED_EXPORT><unclosed></TED_EXPORT>", "malformed XML"),
-        (b"\x00\x01\x02binary junk", "malformed XML"),
+        (b"\x00\x01\x02binary junk", "binary content"),
+        (b"id;objet;montant\n1;Travaux;1000\n", "not an XML or JSON notice (starts with 'id;objet;montant')"),
     ],
-    ids=["empty", "truncated", "binary"],
+    ids=["empty", "truncated", "binary", "csv"],
 )
 def test_broken_input_names_file_and_problem(payload: bytes, expected: str) -> None:
     with pytest.raises(NoticeParseError) as caught:

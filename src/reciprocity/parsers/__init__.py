@@ -40,6 +40,19 @@ def _strip(data: bytes) -> bytes:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")
 
 
+_XML_STARTS = (b"<", b"\xff\xfe", b"\xfe\xff", b"\x00<")  # UTF-8/ASCII, UTF-16 BOMs, UTF-16 without BOM
+
+
+def _check_markup(head: bytes, name: str) -> None:
+    """Content that is neither XML nor JSON gets a plain answer, not an XML syntax error on line 1."""
+    if head.startswith(_XML_STARTS):
+        return
+    if b"\x00" in head[:4096]:
+        raise UnknownFormatError(name, "binary content, not an XML or JSON notice")
+    first_line = head[:60].split(b"\n", 1)[0].decode("utf-8", "replace")
+    raise UnknownFormatError(name, f"not an XML or JSON notice (starts with {first_line!r})")
+
+
 def detect_format(data: bytes, name: str | None = None) -> str:
     """Name the format of `data` ("eforms", "ted", "decp") by content, or raise `UnknownFormatError`."""
     head = _strip(data)
@@ -47,6 +60,7 @@ def detect_format(data: bytes, name: str | None = None) -> str:
         raise NoticeParseError(name, "empty file")
     if head[:1] in (b"{", b"["):
         return "decp"
+    _check_markup(head, name or "<input>")
     root = parse_xml(data, name)
     return _xml_format(root, name)
 
@@ -79,6 +93,7 @@ def iter_parse(source: str | Path | bytes, name: str | None = None) -> Iterator[
     if head[:1] in (b"{", b"["):
         yield from decp.iter_json(data, name)
         return
+    _check_markup(head, name)
     root = parse_xml(data, name)
     _xml_format(root, name)
     yield from XML_PARSERS[localname(root)](root, name)
