@@ -66,7 +66,20 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["DATABASE"] == str(tmp_path / "env.db")
     assert len(app.config["SECRET_KEY"]) == 64 and not app.debug
-    assert create_app().config["SECRET_KEY"] != app.config["SECRET_KEY"]
+
+
+def test_workers_without_a_configured_key_share_the_one_stored_beside_the_database(monkeypatch, tmp_path):
+    """Two gunicorn workers (two apps) on one database sign CSRF tokens alike; another database, another key."""
+    import stat
+
+    monkeypatch.delenv("RECIPROCITY_SECRET_KEY", raising=False)
+    first = create_app({"DATABASE": str(tmp_path / "a.db")}).config["SECRET_KEY"]
+    second = create_app({"DATABASE": str(tmp_path / "a.db")}).config["SECRET_KEY"]
+    other = create_app({"DATABASE": str(tmp_path / "b.db")}).config["SECRET_KEY"]
+    assert first == second != other and len(first) == 64
+    key_file = tmp_path / "a.db.secret"
+    assert key_file.read_text() == first and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_sizes_parse_and_bad_sizes_are_config_errors():

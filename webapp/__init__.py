@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -43,6 +44,32 @@ def settings_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
     return settings
 
 
+def shared_secret_key(database: str) -> str:
+    """The key stored beside the database (`<db>.secret`, mode 0600), created once if absent.
+
+    Every gunicorn worker serving the same database then signs CSRF tokens with the same key; a random
+    per-process key would make forms fail whenever a request reached another worker.
+    """
+    path = Path(database).with_name(Path(database).name + ".secret")
+    try:
+        if not path.exists():
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            try:
+                os.link(tmp, path)  # atomic: the first worker's key wins, the others read it
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        log.warning("RECIPROCITY_SECRET_KEY is not set and %s cannot be written (%s): using a random key "
+                    "for this process only; set the variable when several workers serve", path, exc)
+        return secrets.token_hex(32)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: settings from the environment, then `test_config` on top."""
     app = Flask(__name__)
@@ -55,9 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # A pasted notice is a form field, not a file: Flask's 500 KB default for fields would refuse it.
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     if not app.config.get("SECRET_KEY"):
-        # Sessions (CSRF tokens) then last as long as this process; a shared deployment must set the variable.
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        log.warning("RECIPROCITY_SECRET_KEY is not set: using a random key for this process only")
+        app.config["SECRET_KEY"] = shared_secret_key(app.config["DATABASE"])
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # UTF-8 bodies: French text stays readable (and shorter)
     _register(app)
