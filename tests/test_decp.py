@@ -73,14 +73,6 @@ def test_hand_checked_corpus_record(case: Path) -> None:
     assert notices[expected["record"]].to_dict() == expected["notice"]
 
 
-@pytest.mark.parametrize("sample", [p for p in sorted(SAMPLES.glob("decp-*.json"))
-                                    if not p.name.endswith(".expected.json")], ids=lambda p: p.stem)
-def test_sample_matches_its_checked_output(sample: Path) -> None:
-    expected_file = sample.with_name(sample.stem + ".expected.json")
-    expected = [json.loads(line) for line in expected_file.read_text(encoding="utf-8").splitlines()]
-    assert [n.to_dict() for n in parse(sample, name=sample.name)] == expected
-
-
 def test_rennes_sample_winner_origins() -> None:
     sample = SAMPLES / "decp-2022-rennes.json"
     winners = [(w.country, w.identifier_types[0]) for n in parse(sample) for w in n.results[0].winners]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SAMPLES, corpus_params
+from conftest import CORPUS, corpus_params
 from lxml import etree
 
 from reciprocity.countries import ALPHA3_TO_ALPHA2, EEA, EU27, normalise_country
@@ -17,7 +17,6 @@ from reciprocity.errors import NoticeParseError
 from reciprocity.model import notice_from_dict
 from reciprocity.parsers import eforms, parse
 
-EXPECTED = Path(__file__).resolve().parent / "expected" / "eforms"
 CORPUS_DIRS = ("eforms-real", "eforms-sdk-examples", "eforms-converted-from-ted")
 CORPUS_PARAMS = [param for folder in CORPUS_DIRS for param in corpus_params(folder)]
 
@@ -143,40 +142,7 @@ def _reaches_a_tenderer(root: etree._Element, lot_result: etree._Element) -> boo
     return False
 
 
-# -- file pairs: corpus notices checked by hand, and our own samples ---------------------------------------------
-
-
-def _expected_pairs() -> list:
-    files = sorted(EXPECTED.glob("*.expected.json"))
-    if not CORPUS.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason="../shared/corpus absent"))]
-    return [pytest.param(f, id=f.name.removesuffix(".expected.json")) for f in files]
-
-
-@pytest.mark.parametrize("expected_file", _expected_pairs())
-def test_corpus_notice_matches_hand_checked_expected(expected_file: Path) -> None:
-    relative = expected_file.name.removesuffix(".expected.json").replace("__", "/")
-    notice = _parse_corpus(CORPUS / relative)[0]
-    assert notice.to_dict() == json.loads(expected_file.read_text(encoding="utf-8"))
-
-
-def test_enough_hand_checked_corpus_pairs() -> None:
-    assert len(list(EXPECTED.glob("*.expected.json"))) >= 12
-
-
-SAMPLE_PARAMS = [pytest.param(p, id=p.stem) for p in sorted(SAMPLES.glob("eforms-*.xml"))]
-
-
-@pytest.mark.parametrize("sample", SAMPLE_PARAMS)
-def test_sample_matches_expected(sample: Path) -> None:
-    notice = parse(sample.read_bytes(), name=sample.name)[0]
-    expected = sample.with_name(sample.stem + ".expected.json")
-    assert notice.to_dict() == json.loads(expected.read_text(encoding="utf-8"))
-
-
-def test_samples_exist() -> None:
-    assert {p.name for p in SAMPLES.glob("eforms-*.xml")} >= {
-        "eforms-cn-lots-lyon.xml", "eforms-can-winners-fr-de-cn.xml", "eforms-cn-medical-ipi.xml"}
+# (file pairs, corpus and samples: tests/test_file_pairs.py)
 
 
 # -- tricky bits ---------------------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from reciprocity.model import Notice
 from reciprocity.parsers import iter_parse, parse
 from reciprocity.parsers._ted_values import parse_amount, parse_weight
 
-EXPECTED = Path(__file__).resolve().parent / "expected" / "ted"
 TED_DIRS = ("ted-r209", "ted-r209-other-forms", "ted-r208", "ted-r207")
 ALL_TED = [p for d in TED_DIRS for p in corpus_params(d)]
 CORE_FORMS = [p for form in ("F02_2014", "F03_2014", "F05_2014", "F06_2014") for p in corpus_params("ted-r209", form)]
@@ -119,39 +118,7 @@ def _check_awards(notice: Notice, awards: list) -> None:
         assert result.status == ("awarded" if _xpath(award, "AWARDED_CONTRACT") else "no-award")
 
 
-# -- file pairs: corpus notices checked by hand, and our own samples ---------------------------------------------
-
-
-def _expected_pairs() -> list:
-    if not CORPUS.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason="../shared/corpus absent"))]
-    files = sorted(EXPECTED.glob("*.expected.json"))
-    return [pytest.param(f, id=f.name.removesuffix(".expected.json")) for f in files]
-
-
-@pytest.mark.parametrize("expected_file", _expected_pairs())
-def test_corpus_notice_matches_hand_checked_expected(expected_file: Path) -> None:
-    relative = expected_file.name.removesuffix(".expected.json").replace("__", "/")
-    notice = parse((CORPUS / relative).read_bytes(), name=relative)[0]
-    assert notice.to_dict() == json.loads(expected_file.read_text(encoding="utf-8"))
-
-
-def test_enough_hand_checked_corpus_pairs() -> None:
-    assert len(list(EXPECTED.glob("*.expected.json"))) >= 10
-
-
-SAMPLE_PARAMS = [pytest.param(p, id=p.stem) for p in sorted(SAMPLES.glob("ted-*.xml"))]
-
-
-@pytest.mark.parametrize("sample", SAMPLE_PARAMS)
-def test_sample_matches_expected(sample: Path) -> None:
-    notice = parse(sample.read_bytes(), name=sample.name)[0]
-    expected = sample.with_name(sample.stem + ".expected.json")
-    assert notice.to_dict() == json.loads(expected.read_text(encoding="utf-8"))
-
-
-def test_samples_exist() -> None:
-    assert {p.name for p in SAMPLES.glob("ted-*.xml")} >= {"ted-f02-cn-nantes-works.xml", "ted-f03-can-bordeaux.xml"}
+# (file pairs, corpus and samples: tests/test_file_pairs.py)
 
 
 # -- the surprises, on variants of our own sample ----------------------------------------------------------------
