@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from reciprocity import assess, parse  # noqa: E402
-from reciprocity.rows import assessment_rows  # noqa: E402
-from reciprocity.store import CHILD_TABLES, open_db  # noqa: E402
+from reciprocity.audit.rows import assessment_rows  # noqa: E402
+from reciprocity.audit.store import CHILD_TABLES, open_db  # noqa: E402
 
 SAMPLES = ROOT / "data" / "tenders"
 CORPUS_NOTICE = ROOT.parent / "shared" / "corpus" / "eforms-real" / "cn" / "00757543-2023.xml"  # 109 KB

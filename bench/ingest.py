@@ -32,7 +32,7 @@ EFORMS_UUID = re.compile(rb'(<cbc:ID schemeName="notice-id">)[^<]+(</cbc:ID>)')
 
 RUN = """
 import json, resource, sys, time
-from reciprocity.audit import ingest
+from reciprocity.audit.ingest import ingest
 started = time.monotonic()
 summary = ingest([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]))
 seconds = time.monotonic() - started

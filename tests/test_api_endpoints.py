@@ -54,6 +54,23 @@ def test_check_and_store_give_the_same_findings(client):
     assert fresh["origin"] == stored["assessment"]["origin"]
 
 
+def test_stored_tender_has_the_assessment_shape_of_check(client):
+    """GET /tenders/<id> and POST /check describe an assessed notice in one shape; stored-only fields sit beside it
+    and the earlier shape's keys stay for one release."""
+    stored = client.get("/api/v1/tenders/00100003-2024").get_json()
+    fresh = client.post("/api/v1/check", json=stored["notice"]).get_json()
+    assert set(fresh) <= set(stored)
+    for key in ("notice", "sme_score", "coverage", "origin", "benefit"):
+        assert stored[key] == fresh[key], key
+    stored_only = {"id", "notice_id", "position"}
+    assert [{k: v for k, v in f.items() if k not in stored_only} for f in stored["findings"]] == fresh["findings"]
+    assert [f["id"] for f in stored["findings"]][:2] == ["00100003-2024#F0", "00100003-2024#F1"]
+    assert {"summary", "winners", "source_file"} <= set(stored)
+    assert stored["assessment"]["findings"] == fresh["findings"]  # deprecated copy, for one release
+    assert [lot["lot_id"] for lot in stored["lots"]] == [lot["id"] for lot in stored["notice"]["lots"]]
+    assert len(stored["results"]) == len(stored["notice"]["results"])
+
+
 def test_check_rejects_unsafe_xml(client):
     for payload in (BILLION_LAUGHS, EXTERNAL_ENTITY):
         _assert_error(client.post("/api/v1/check", data=payload, content_type="application/xml"), 400, "unsafe-xml")

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 from werkzeug.serving import make_server
 
-from reciprocity.audit import ingest
+from reciprocity.audit.ingest import ingest
 from webapp import create_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reciprocity import assess, parse
-from reciprocity.model import STATUSES, Assessment, Notice, notice_from_dict
+from reciprocity.model import STATUSES, Assessment, Notice
+from reciprocity.parsers.contract import notice_from_dict
 
 CASES = Path(__file__).parent / "cases"
 KNOWN_KEYS = {"note", "flagged", "not_flagged", "status", "severity", "lot", "origin_classes", "owner_nationalities",

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 
 from reciprocity import parse
+from reciprocity.audit.sources import iter_paths
 from reciprocity.cli import main
-from reciprocity.sources import iter_paths
+from reciprocity.errors import NoticeParseError
 
 RENNES = SAMPLES / "decp-2022-rennes.json"
 
@@ -114,3 +115,23 @@ def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     # as code: `reciprocity NAME …` in text or a table, or a shell line (prose like "reciprocity rules" does not count)
     assert re.search(rf"(`|^\$? ?)reciprocity {name}\b", readme, re.MULTILINE), f"{name} missing from README"
+
+
+def test_the_json_contract_is_a_format_of_the_registry(tmp_path):
+    """`reciprocity parse` output reads back as it was, by content: one object, pretty-printed, or JSON Lines;
+    the same detection serves `parse`, `check`, `ingest` and the web app."""
+    from reciprocity.parsers import detect_format, iter_parse
+
+    notices = [n.to_dict() for f in iter_paths([SAMPLES]) for n in parse(f)]
+    lines = "\n".join(json.dumps(n, ensure_ascii=False) for n in notices).encode()
+    assert detect_format(lines) == "contract"
+    assert [n.to_dict() for n in parse(lines, "lines.jsonl")] == notices
+    single = tmp_path / "draft.json"
+    single.write_text(json.dumps(notices[0], indent=2), encoding="utf-8")
+    assert [n.to_dict() for n in parse(single)] == notices[:1]
+    assert detect_format((SAMPLES / "decp-2022-rennes.json").read_bytes()) == "decp"
+    bad = b'{"id": "x", "source_format": "eforms"}\n{"id": "y"}\n'
+    items = list(iter_parse(bad, "two.jsonl"))
+    assert items[0].id == "x" and isinstance(items[1], NoticeParseError) and "two.jsonl line 2" in str(items[1])
+    result = CliRunner().invoke(main, ["check", "--json", str(single)])
+    assert result.exit_code == 0 and json.loads(result.output)["notice"]["id"] == notices[0]["id"]

@@ -332,15 +332,14 @@ def _decp_xml(records: int) -> bytes:
     return f"<?xml version='1.0' encoding='UTF-8'?>\n<marches>\n{body}</marches>\n".encode()
 
 
-def test_decp_xml_files_are_streamed_so_the_notice_cap_applies_per_contract(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("RECIPROCITY_MAX_NOTICE_BYTES", "20000")
+def test_decp_xml_files_are_streamed_so_the_notice_cap_applies_per_contract(tmp_path: Path) -> None:
     path = tmp_path / "big.xml"
     path.write_bytes(_decp_xml(300))
     assert path.stat().st_size > 20000
-    notices = parse(path)
+    notices = parse(path, max_bytes=20000)
     assert [n.id for n in notices[:2]] == ["decp-21350238800019-M0", "decp-21350238800019-M1"] and len(notices) == 300
     with pytest.raises(NoticeTooLargeError):
-        parse(path.read_bytes(), name="big.xml")  # bytes in memory go through the capped entry point
+        parse(path.read_bytes(), name="big.xml", max_bytes=20000)  # bytes in memory go through the capped entry
 
 
 def test_decp_xml_stream_refuses_doctype_and_reports_truncation(tmp_path: Path) -> None:

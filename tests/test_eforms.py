@@ -14,8 +14,8 @@ from lxml import etree
 
 from reciprocity.countries import ALPHA3_TO_ALPHA2, EEA, EU27, normalise_country
 from reciprocity.errors import NoticeParseError
-from reciprocity.model import notice_from_dict
 from reciprocity.parsers import eforms, parse
+from reciprocity.parsers.contract import notice_from_dict
 
 CORPUS_DIRS = ("eforms-real", "eforms-sdk-examples", "eforms-converted-from-ted")
 CORPUS_PARAMS = [param for folder in CORPUS_DIRS for param in corpus_params(folder)]

@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlite_utils import Database
 
-from reciprocity.entities import group_winners, identifier_keys, normalise_name
-from reciprocity.store import ensure_schema
+from reciprocity.audit.entities import group_winners, identifier_keys, normalise_name
+from reciprocity.audit.store import ensure_schema
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -117,7 +117,7 @@ def test_grouping_is_stable_across_runs():
 
 
 def test_grouping_is_needed_only_when_winners_changed():
-    from reciprocity.entities import needs_grouping
+    from reciprocity.audit.entities import needs_grouping
 
     db = _db([{"name": "Colas", "country": "FR"}])
     assert not needs_grouping(db)

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from test_store import make_assessment, store
 
-from reciprocity import export as export_module
+from reciprocity.audit import export as export_module
+from reciprocity.audit.export import export_table
+from reciprocity.audit.store import open_db
 from reciprocity.cli import main
 from reciprocity.errors import ConfigError
-from reciprocity.export import export_table
-from reciprocity.store import open_db
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ import pytest
 from conftest import CORPUS, SAMPLES
 
 from reciprocity.assess import assess
-from reciprocity.audit import ingest
+from reciprocity.audit.ingest import ingest
+from reciprocity.audit.sources import iter_paths
+from reciprocity.audit.store import notice_family, open_db, version_key
 from reciprocity.errors import ReciprocityError
 from reciprocity.parsers import iter_parse
-from reciprocity.sources import iter_paths
-from reciprocity.store import notice_family, open_db, version_key
 
 CLI = Path(sys.executable).parent / "reciprocity"
 COUNTED = ("notices", "lots", "results", "winners", "findings")

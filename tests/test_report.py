@@ -9,11 +9,12 @@ from click.testing import CliRunner
 from sqlite_utils import Database
 from test_store import make_assessment, store
 
-from reciprocity import report as report_module
+from reciprocity.audit import stats as report_module
+from reciprocity.audit.stats import compute_report
+from reciprocity.audit.stats_text import render_text
+from reciprocity.audit.store import open_db
 from reciprocity.cli import main
 from reciprocity.errors import RuleDataError
-from reciprocity.report import compute_report, render_text
-from reciprocity.store import open_db
 
 
 def _fill(db: Database) -> Database:
@@ -92,16 +93,13 @@ def test_text_and_cli(db, tmp_path):
     assert missing.exit_code == 1 and "does not exist" in missing.output
 
 
-def test_scoreboard_data_is_strict(tmp_path, monkeypatch):
+def test_scoreboard_data_is_strict(tmp_path):
+    from reciprocity.rules.data import SCHEMAS, load_yaml
+
     bad = tmp_path / "scoreboard.yaml"
     bad.write_text("source: x\nindicators:\n  single_bidder: {label: x, colour: red}\n", encoding="utf-8")
-    monkeypatch.setattr(report_module, "SCOREBOARD_FILE", bad)
-    report_module.scoreboard.cache_clear()
-    try:
-        with pytest.raises(RuleDataError, match="colour"):
-            report_module.scoreboard()
-    finally:
-        report_module.scoreboard.cache_clear()
+    with pytest.raises(RuleDataError, match="colour"):
+        load_yaml("scoreboard", SCHEMAS["scoreboard"], tmp_path)
 
 
 def test_every_scoreboard_reference_has_a_source():

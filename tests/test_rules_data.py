@@ -195,3 +195,18 @@ def test_benefit_weights_are_data(data_copy):
     _rewrite(data_copy, "benefit", "    weight: 40\n", "    weight: 5\n")
     after = assess(notice, data=RuleData(data_copy)).benefit["priority"]
     assert before - after == 35
+
+
+def test_one_conversion_to_eur_rounds_to_the_cent_and_never_guesses():
+    """RuleData.to_eur is the one conversion (rules, store, reports): EUR as is, others at the dated rate."""
+    from datetime import date
+    from decimal import Decimal
+
+    data = load_rule_data()
+    assert data.to_eur(Money(Decimal("1234.565"), "EUR"), None) == Decimal("1234.56")
+    assert data.to_eur(Money(Decimal("100"), "eur"), date(2024, 1, 1)) == Decimal("100.00")
+    assert data.to_eur(Money(Decimal("195583"), "BGN"), date(2024, 1, 1)) == Decimal("100000.00")
+    assert data.to_eur(Money(Decimal("195583"), "BGN"), None) is None  # no date, no rate
+    assert data.to_eur(Money(Decimal("100"), "XYZ"), date(2024, 1, 1)) is None
+    assert data.to_eur(None, date(2024, 1, 1)) is None
+    assert data.to_eur(Money(Decimal("1e30"), "EUR"), None) == Decimal("1e30")  # no InvalidOperation

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import SAMPLES
 
+from reciprocity.audit.sources import Document, iter_documents, iter_records
 from reciprocity.errors import NoticeParseError
 from reciprocity.parsers import decp, parse
-from reciprocity.sources import Document, iter_documents, iter_records
 
 
 def _tree(root: Path) -> None:

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlite_utils import Database
 
-from reciprocity import queries
+from reciprocity.audit import queries
+from reciprocity.audit.rows import assessment_rows
+from reciprocity.audit.store import ensure_schema, open_db, write_notice
 from reciprocity.errors import ConfigError, NotFoundError
 from reciprocity.model import (
     Assessment,
@@ -21,8 +23,6 @@ from reciprocity.model import (
     Procedure,
     Received,
 )
-from reciprocity.rows import assessment_rows
-from reciprocity.store import db_path, ensure_schema, open_db, write_notice
 
 TABLES = ("notices", "lots", "results", "winners", "findings")
 
@@ -98,15 +98,25 @@ def test_published_notices_with_one_uuid_are_kept_apart(db):
     assert db["notices"].count == 2
 
 
-def test_db_path_default_and_environment(monkeypatch, tmp_path):
-    monkeypatch.delenv("RECIPROCITY_DB", raising=False)
-    assert str(db_path()) == "reciprocity.db"
+def test_database_path_default_argument_and_environment_at_the_edge(monkeypatch, tmp_path):
+    """The library takes the path as an argument (default reciprocity.db); only the CLI reads RECIPROCITY_DB."""
+    from click.testing import CliRunner
+
+    from reciprocity.cli import main
+
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RECIPROCITY_DB", str(tmp_path / "env.db"))
-    assert db_path() == tmp_path / "env.db"
-    assert db_path(tmp_path / "arg.db") == tmp_path / "arg.db"
     database = open_db()
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert (tmp_path / "env.db").exists()
+    assert (tmp_path / "reciprocity.db").exists() and not (tmp_path / "env.db").exists()
+    open_db(tmp_path / "arg.db")
+    assert (tmp_path / "arg.db").exists()
+    open_db(tmp_path / "env.db")
+    result = CliRunner().invoke(main, ["report", "--json"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("RECIPROCITY_DB", str(tmp_path / "missing.db"))
+    missing = CliRunner().invoke(main, ["report"])
+    assert missing.exit_code == 1 and "missing.db" in missing.output
 
 
 def test_open_db_without_create_refuses_a_missing_file(tmp_path):
@@ -180,7 +190,7 @@ def test_filter_options(filled):
 
 
 def test_get_winner_after_grouping(filled):
-    from reciprocity.entities import group_winners
+    from reciprocity.audit.entities import group_winners
 
     group_winners(filled)
     entity_id = filled.execute("SELECT entity_id FROM winners WHERE name = 'Colas'").fetchone()[0]

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from reciprocity.model import Money
-from reciprocity.turnover import extract_min_turnover, find_min_turnover, lots_named, parse_number
+from reciprocity.rules.turnover_text import extract_min_turnover, find_min_turnover, lots_named, parse_number
 
 POSITIVE = [
     # French

@@ -144,8 +144,8 @@ def test_list_links_carry_filters_to_exports(client):
 
 
 def test_winner_page_groups_awards(client, app):
-    from reciprocity.entities import group_winners
-    from reciprocity.store import open_db
+    from reciprocity.audit.entities import group_winners
+    from reciprocity.audit.store import open_db
 
     db = open_db(app.config["DATABASE"])
     group_winners(db)
@@ -196,8 +196,8 @@ def test_page_and_api_show_the_same_assessment(client, sample):
 
 
 def test_overview_lists_top_winners_with_links_to_their_page(client, app):
-    from reciprocity.entities import group_winners
-    from reciprocity.store import open_db
+    from reciprocity.audit.entities import group_winners
+    from reciprocity.audit.store import open_db
 
     db = open_db(app.config["DATABASE"])
     group_winners(db)

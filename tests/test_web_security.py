@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from reciprocity.errors import ConfigError
 from webapp import create_app, parse_size, settings_from_env
 
 pytest_plugins = ["web_fixtures"]  # app, client, db_path
@@ -58,9 +59,13 @@ def test_upload_size_limit_gives_413_page(db_path):
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     settings = settings_from_env({"RECIPROCITY_DB": "/tmp/a.db", "RECIPROCITY_MAX_UPLOAD": "5MB",
-                                  "RECIPROCITY_SECRET_KEY": "s3cret"})
-    assert settings == {"DATABASE": "/tmp/a.db", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "SECRET_KEY": "s3cret"}
+                                  "RECIPROCITY_SECRET_KEY": "s3cret", "RECIPROCITY_MAX_NOTICE_BYTES": "1000"})
+    assert settings == {"DATABASE": "/tmp/a.db", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "SECRET_KEY": "s3cret",
+                        "MAX_NOTICE_BYTES": 1000}
     assert settings_from_env({})["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024
+    assert settings_from_env({})["MAX_NOTICE_BYTES"] == 20 * 1024 * 1024
+    with pytest.raises(ConfigError, match="RECIPROCITY_MAX_NOTICE_BYTES"):
+        settings_from_env({"RECIPROCITY_MAX_NOTICE_BYTES": "²"})
     monkeypatch.setenv("RECIPROCITY_DB", str(tmp_path / "env.db"))
     monkeypatch.delenv("RECIPROCITY_SECRET_KEY", raising=False)
     app = create_app()
@@ -83,7 +88,6 @@ def test_workers_without_a_configured_key_share_the_one_stored_beside_the_databa
 
 
 def test_sizes_parse_and_bad_sizes_are_config_errors():
-    from reciprocity.errors import ConfigError
 
     assert parse_size("512K") == 512 * 1024 and parse_size("1048576") == 1048576 and parse_size("1 gb") == 1 << 30
     with pytest.raises(ConfigError):

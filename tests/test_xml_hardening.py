@@ -58,10 +58,18 @@ def test_size_cap_is_enforced_before_parsing() -> None:
     assert "big.xml" in str(caught.value) and "1,000" in str(caught.value)
 
 
-def test_size_cap_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RECIPROCITY_MAX_NOTICE_BYTES", "100")
+def test_size_cap_is_an_argument_and_the_cli_reads_it_from_the_environment(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from reciprocity.cli import main
+
     with pytest.raises(NoticeTooLargeError):
-        parse(b"<TED_EXPORT>" + b" " * 200 + b"</TED_EXPORT>", name="env.xml")
+        parse(b"<TED_EXPORT>" + b" " * 200 + b"</TED_EXPORT>", name="env.xml", max_bytes=100)
+    big = tmp_path / "env.xml"
+    big.write_bytes(b"<TED_EXPORT>" + b" " * 200 + b"</TED_EXPORT>")
+    monkeypatch.setenv("RECIPROCITY_MAX_NOTICE_BYTES", "100")
+    result = CliRunner().invoke(main, ["parse", str(big)])
+    assert result.exit_code == 1 and "over the 100-byte cap" in result.output
 
 
 @pytest.mark.parametrize(

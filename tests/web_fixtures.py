@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from reciprocity import assess
+from reciprocity.audit.rows import assessment_rows
+from reciprocity.audit.store import open_db, write_notice
 from reciprocity.model import (
     AwardCriterion,
     Lot,
@@ -22,8 +24,6 @@ from reciprocity.model import (
     Received,
     SelectionCriterion,
 )
-from reciprocity.rows import assessment_rows
-from reciprocity.store import open_db, write_notice
 from webapp import create_app
 
 SCRIPT_TITLE = "Fourniture de scanners <script>alert('x')</script> & accessoires"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from reciprocity.errors import ConfigError
+from reciprocity.parsers import DEFAULT_MAX_BYTES
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # 20 MB
 _UNITS = {"K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2, "G": 1024**3, "GB": 1024**3}
@@ -32,12 +34,22 @@ def parse_size(text: str) -> int:
     raise ConfigError(f"RECIPROCITY_MAX_UPLOAD: {text!r} is not a size such as 20MB")
 
 
-def settings_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}: {value!r} is not a positive whole number")
+    return int(value)
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read the RECIPROCITY_* variables (read when the app is created, never at import time)."""
     env = os.environ if environ is None else environ
     settings: dict[str, Any] = {
         "DATABASE": env.get("RECIPROCITY_DB", "reciprocity.db"),
         "MAX_CONTENT_LENGTH": parse_size(env.get("RECIPROCITY_MAX_UPLOAD", str(DEFAULT_MAX_UPLOAD))),
+        "MAX_NOTICE_BYTES": _positive_int(env, "RECIPROCITY_MAX_NOTICE_BYTES", DEFAULT_MAX_BYTES),
     }
     if env.get("RECIPROCITY_SECRET_KEY"):
         settings["SECRET_KEY"] = env["RECIPROCITY_SECRET_KEY"]
@@ -90,7 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import api, db, errors, i18n, pages, report, security
+    from . import api, db, errors, i18n, pages, present, security
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies-based session: no CSRF to protect against
@@ -98,6 +110,6 @@ def _register(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    app.jinja_env.globals.update(show=report.show, money=report.money, percent=report.percent)
+    app.jinja_env.globals.update(show=present.show, money=present.money, percent=present.percent)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

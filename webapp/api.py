@@ -9,7 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from reciprocity import queries
+from reciprocity.audit import queries
+from reciprocity.audit.stats import compute_report
+from reciprocity.parsers import sniff
 
 from .checking import ACCEPTED_TYPES, JSON_TYPES, check_document
 from .db import cached_query, get_db
@@ -31,7 +33,7 @@ def check() -> Response:
     data = request.get_data(cache=False)
     if not data.strip():
         raise ApiError(400, "empty-body", "the request body is empty; send a notice")
-    if mimetype in JSON_TYPES and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+    if mimetype in JSON_TYPES and sniff(data) == "xml":
         raise ApiError(415, "unsupported-media-type", "the body is XML but Content-Type says JSON")
     assessments = [a.to_dict() for a in check_document(data, "request body")]
     return jsonify(assessments[0] if len(assessments) == 1 else assessments)
@@ -59,7 +61,7 @@ def winner(entity_id: str) -> Response:
 @bp.get("/stats")
 def stats() -> Response:
     """The report's figures for the filtered tenders."""
-    return jsonify(cached_query(queries.stats, filters_from_args(request.args)))
+    return jsonify(cached_query(compute_report, filters_from_args(request.args)))
 
 
 @bp.get("/filters")

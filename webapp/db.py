@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from reciprocity.store import open_db
+from reciprocity.audit.store import open_db
 
 
 def get_db() -> Database:

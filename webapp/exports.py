@@ -11,8 +11,8 @@ from typing import Any
 from flask import Response
 from sqlite_utils import Database
 
-from reciprocity import queries
-from reciprocity.store import open_db
+from reciprocity.audit import queries
+from reciprocity.audit.store import open_db
 
 EXPORT_COLUMNS = tuple(c for c in queries.SUMMARY_COLUMNS if c != "benefit_reasons")
 CHUNK = 500

@@ -6,8 +6,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from reciprocity.audit.queries import FILTERS, MAX_PER_PAGE
 from reciprocity.errors import ConfigError
-from reciprocity.queries import FILTERS, MAX_PER_PAGE
 
 FILTER_KEYS = tuple(FILTERS)
 DEFAULT_PER_PAGE = 25

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reciprocity.audit.queries import MAX_PER_PAGE
 from reciprocity.model import AREAS, KINDS, ORIGIN_CLASSES, SEVERITIES, STATUSES
-from reciprocity.queries import MAX_PER_PAGE
 
 from .checking import ACCEPTED_TYPES
 
@@ -76,8 +76,9 @@ SCHEMAS: dict[str, Any] = {
         "recommendation_fr": _nullable(STR), "confidence": {**STR, "enum": ["established", "unconfirmed"]}},
         additionalProperties=True),
     "Assessment": _obj({"notice": {"$ref": REF + "Notice"}, **ASSESSMENT_PARTS}, additionalProperties=True),
-    "StoredAssessment": _obj(ASSESSMENT_PARTS, additionalProperties=True,
-                             description="An Assessment as the store keeps it: the notice is given apart"),
+    "StoredAssessment": _obj(ASSESSMENT_PARTS, additionalProperties=True, deprecated=True,
+                             description="deprecated, removed in the next release: the same parts are at the top "
+                             "level of the tender"),
     "TenderSummary": _obj({
         "id": STR, "publication_number": _nullable(STR), "source_format": _nullable(STR), "kind": _nullable(STR),
         "title": _nullable(STR), "buyer_name": _nullable(STR), "buyer_country": _nullable(STR),
@@ -88,22 +89,25 @@ SCHEMAS: dict[str, Any] = {
     "TenderPage": _obj({"total": {**INT, "minimum": 0}, "page": {**INT, "minimum": 1},
                         "per_page": {**INT, "minimum": 1, "maximum": MAX_PER_PAGE},
                         "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}}}),
-    "Tender": _obj({"id": STR, "summary": {"$ref": REF + "TenderSummary"}, "notice": {"$ref": REF + "Notice"},
-                    "assessment": {"$ref": REF + "StoredAssessment"},
-                    "lots": {"type": "array", "items": _obj({"lot_id": STR, "title": _nullable(STR)},
-                                                            additionalProperties=True)},
-                    "results": {"type": "array", "items": _obj(
-                        {"lot_id": _nullable(STR), "received_total": _nullable(INT), "value": _nullable(STR),
-                         "currency": _nullable(STR), "winners": {"type": "array", "items": _obj(
-                             {"name": _nullable(STR), "country": _nullable(STR),
-                              "origin_class": _nullable({**STR, "enum": list(ORIGIN_CLASSES)}),
-                              "entity_id": _nullable(STR)}, additionalProperties=True)}},
-                        additionalProperties=True)},
-                    "findings": {"type": "array", "items": _obj(
-                        {"code": STR, "severity": {**STR, "enum": list(SEVERITIES)},
-                         "status": {**STR, "enum": list(STATUSES)}, "evidence": {"type": "object"}},
-                        additionalProperties=True)},
-                    "source_file": _nullable(STR)}, additionalProperties=True),
+    "StoredWinner": _obj({"id": STR, "result_id": STR, "lot_id": _nullable(STR), "position": INT,
+                          "name": _nullable(STR), "country": _nullable(STR),
+                          "origin_class": _nullable({**STR, "enum": list(ORIGIN_CLASSES)}),
+                          "value_eur": _nullable(NUM), "entity_id": _nullable(STR)}, additionalProperties=True),
+    "Tender": _obj({
+        "notice": {"$ref": REF + "Notice"}, **ASSESSMENT_PARTS,
+        "id": STR, "summary": {"$ref": REF + "TenderSummary"},
+        "winners": {"type": "array", "items": {"$ref": REF + "StoredWinner"},
+                    "description": "stored only: every winner with its grouped entity, origin class and EUR value"},
+        "source_file": _nullable(STR),
+        "assessment": {"$ref": REF + "StoredAssessment"},
+        "lots": {"type": "array", "items": {"type": "object"}, "deprecated": True,
+                 "description": "deprecated, removed in the next release: read `notice.lots`"},
+        "results": {"type": "array", "items": {"type": "object"}, "deprecated": True,
+                    "description": "deprecated, removed in the next release: read `notice.results` and `winners`"}},
+        required=["notice", *ASSESSMENT_PARTS, "id", "summary", "winners", "source_file"],
+        additionalProperties=True,
+        description="A stored tender in the Assessment shape of POST /check, with the stored-only fields beside it. "
+        "`assessment`, `lots` and `results` are the keys of the earlier shape, kept for one release (deprecated)."),
     "Entity": _obj({"id": STR, "name": _nullable(STR), "country": _nullable(STR),
                     "awards": {"type": "array", "items": {"type": "object"}}}, additionalProperties=True),
     "Share": _obj({"value": _nullable({**NUM, "minimum": 0, "maximum": 1}), "numerator": {**INT, "minimum": 0},
@@ -190,7 +194,7 @@ def _paths() -> dict[str, Any]:
             "parameters": FILTER_PARAMS + PAGE_PARAMS,
             "responses": {"200": _ok("one page of tenders", {"$ref": REF + "TenderPage"}), "400": BAD}}},
         "/tenders/{notice_id}": {"get": {
-            "operationId": "getTender", "summary": "One tender with its lots, results, winners and findings",
+            "operationId": "getTender", "summary": "One stored tender: its Assessment and the stored-only fields",
             "parameters": [{"name": "notice_id", "in": "path", "required": True, "schema": STR}],
             "responses": {"200": _ok("the tender", {"$ref": REF + "Tender"}), "404": _error("no such tender")}}},
         "/winners/{entity_id}": {"get": {

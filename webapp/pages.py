@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from reciprocity import assess, queries
-from reciprocity.draft import DraftError, build_notice
-from reciprocity.errors import ReciprocityError
+from reciprocity import assess
+from reciprocity.audit import queries
+from reciprocity.audit.stats import compute_report
+from reciprocity.draft import build_notice
+from reciprocity.errors import DraftError, ReciprocityError
 
 from . import exports
 from .charts import overview_charts
@@ -21,7 +23,7 @@ from .errors import status_of
 from .filters import FILTER_KEYS, filters_from_args, page_from_args
 from .forms import CHOICES, DraftForm, UploadForm
 from .i18n import term, translate
-from .report import prepare_assessment
+from .present import prepare_assessment
 from .rules import rules_catalogue
 
 bp = Blueprint("pages", __name__)
@@ -79,7 +81,7 @@ def check_draft() -> Any:
 def overview() -> str:
     """The audit overview: origin of awards over the years, SME indicators, tenders to act on."""
     filters = filters_from_args(request.args)
-    figures = cached_query(queries.stats, filters)
+    figures = cached_query(compute_report, filters)
     return render_template("overview.html", stats=figures, charts=overview_charts(figures, translate),
                            filters=filters, options=cached_query(queries.filter_options))
 
@@ -109,9 +111,8 @@ def tenders_export(fmt: str) -> Response:
 @bp.get("/tenders/<path:notice_id>")
 def tender(notice_id: str) -> str:
     """One tender: lots, results, winners, findings, and a link to TED when it has a publication number."""
-    record = queries.get_tender(get_db(), notice_id)
-    assessment = {**record["assessment"], "notice": record["notice"]}  # the store keeps the notice apart
-    return render_template("tender.html", tender=record, assessment=prepare_assessment(assessment))
+    record = queries.get_tender(get_db(), notice_id)  # an Assessment, with the stored-only fields beside it
+    return render_template("tender.html", tender=record, assessment=prepare_assessment(record))
 
 
 @bp.get("/winners/<path:entity_id>")

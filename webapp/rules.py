@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reciprocity.check_report import rules_listing
+from reciprocity.rules.catalogue import rules_listing
 from reciprocity.rules.data import load_rule_data
 
 

@@ -6,20 +6,18 @@ draft. Every interface (CLI, web, JSON) renders the Assessment built here.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .model import Assessment, Finding, Notice
-from .rules import RULES
+from .model import SEVERITY_RANK, Assessment, Finding, Notice
+from .rules import RULES, sme_score
 from .rules.agreements import coverage as compute_coverage
 from .rules.base import Context
 from .rules.data import RuleData, load_rule_data
 from .rules.findings import to_jsonable
 from .rules.origin import classify_winners
 
-_SEVERITY_RANK = {"info": 0, "warning": 1, "problem": 2}
 PUBLISHED_FORMATS = ("eforms", "ted", "decp")
 
 
@@ -35,7 +33,7 @@ def assess(notice: Notice, today: date | None = None, data: RuleData | None = No
     return Assessment(
         notice=notice,
         findings=findings,
-        sme_score=_sme_score(ctx, findings),
+        sme_score=sme_score.compute(ctx, findings),
         coverage=to_jsonable(cov),
         origin=to_jsonable(ctx.origin),
         benefit=benefit(findings, cov.get("value_eur"), data),
@@ -58,17 +56,6 @@ def launch_date(notice: Notice, today: date | None = None) -> tuple[date, str]:
     return today or date.today(), "today (draft without a dispatch date)"
 
 
-def _sme_score(ctx: Context, findings: list[Finding]) -> dict[str, Any] | None:
-    """The SME engineer's `rules.sme_score.compute(ctx, findings)` when that module exists, else None."""
-    try:
-        module = importlib.import_module(".rules.sme_score", __package__)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith("sme_score"):
-            return None
-        raise
-    return module.compute(ctx, findings)
-
-
 def benefit(findings: list[Finding], value_eur: Decimal | None, data: RuleData) -> dict[str, Any]:
     """Priority 0-100 and reasons (weights in data/benefit.yaml), each naming the flagged codes behind it."""
     flagged = [f for f in findings if f.status == "flagged"]
@@ -89,6 +76,6 @@ def _matching_codes(flagged: list[Finding], reason: dict[str, Any], value_eur: D
     floor = reason.get("min_value_eur")
     if floor is not None and (value_eur is None or value_eur < floor):
         return []
-    minimum = _SEVERITY_RANK[reason.get("min_severity", "info")]
-    codes = [f.code for f in flagged if f.code in reason["codes"] and _SEVERITY_RANK[f.severity] >= minimum]
+    minimum = SEVERITY_RANK[reason.get("min_severity", "info")]
+    codes = [f.code for f in flagged if f.code in reason["codes"] and SEVERITY_RANK[f.severity] >= minimum]
     return list(dict.fromkeys(codes))

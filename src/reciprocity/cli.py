@@ -8,9 +8,9 @@ from collections import Counter
 
 import click
 
+from .audit.sources import iter_paths
 from .errors import NoticeParseError, ReciprocityError
-from .parsers import iter_parse
-from .sources import iter_paths
+from .parsers import DEFAULT_MAX_BYTES, iter_parse
 
 
 class _Group(click.Group):
@@ -26,21 +26,25 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reciprocity")
-def main() -> None:
+@click.option("--max-notice-bytes", envvar="RECIPROCITY_MAX_NOTICE_BYTES", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest notice read whole (RECIPROCITY_MAX_NOTICE_BYTES); DECP files are streamed.")
+@click.pass_context
+def main(ctx: click.Context, max_notice_bytes: int) -> None:
     """Check public tender notices against EU and French reciprocity and SME-access rules."""
+    ctx.obj = {"max_bytes": max_notice_bytes}  # the settings read from the environment, once, here
 
 
-def iter_files(paths: tuple[str, ...]):
-    """Expand folders (recursively) into the files below them, in a stable order; README and
-    `*.expected.json` files beside the notices are skipped (sources.NOT_NOTICES), named files always kept."""
-    yield from iter_paths(paths)
+def _max_bytes() -> int:
+    return click.get_current_context().find_root().obj["max_bytes"]
 
 
 def iter_notices(paths: tuple[str, ...], failures: list[str]):
-    """Yield every notice of every file; a failing file (or record) is reported on stderr and skipped."""
-    for path in iter_files(paths):
+    """Yield every notice of every file (folders searched; README and `*.expected.json` files beside the notices
+    skipped, see `sources.NOT_NOTICES`); a failing file (or record) is reported on stderr and skipped."""
+    for path in iter_paths(paths):
         try:
-            for item in iter_parse(path):
+            for item in iter_parse(path, max_bytes=_max_bytes()):
                 if isinstance(item, NoticeParseError):
                     failures.append(str(item))
                     click.echo(f"Error: {item}", err=True)
@@ -120,7 +124,7 @@ def serve(host: str, port: int, db_path: str) -> None:
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
-# --- batch audit: ingest, report, export (audit.py, report.py, export.py) ----------------------------------
+# --- batch audit: ingest, report, export (the audit package) --------------------------------------------
 
 _db_option = click.option("--db", "db", envvar="RECIPROCITY_DB", default="reciprocity.db", show_default=True,
                           help="SQLite database (or $RECIPROCITY_DB).")
@@ -134,12 +138,12 @@ _db_option = click.option("--db", "db", envvar="RECIPROCITY_DB", default="recipr
 @click.option("--no-entities", is_flag=True, help="Skip grouping winners into entities after the ingest.")
 def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bool, no_entities: bool) -> None:
     """Parse, assess and store every notice in PATHS (files, folders, .zip, .tar.gz); resumable."""
-    from .audit import ingest as run_ingest
-    from .entities import group_winners, needs_grouping
-    from .store import open_db
+    from .audit.entities import group_winners, needs_grouping
+    from .audit.ingest import ingest as run_ingest
+    from .audit.store import open_db
 
     try:
-        summary = run_ingest(list(paths), db, workers, progress=not no_progress)
+        summary = run_ingest(list(paths), db, workers, progress=not no_progress, max_bytes=_max_bytes())
     except KeyboardInterrupt:
         click.echo("Interrupted: run the same command again to resume.", err=True)
         sys.exit(130)
@@ -161,8 +165,9 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
 def report(db: str, buyer_country: str | None, year: int | None, cpv: str | None, buyer: str | None,
            as_json: bool) -> None:
     """Print the audit report of a database: indicators, origin of winners, top winners, ranked tenders."""
-    from .report import compute_report, render_text
-    from .store import open_db
+    from .audit.stats import compute_report
+    from .audit.stats_text import render_text
+    from .audit.store import open_db
 
     filters = {"buyer_country": buyer_country, "year": year, "cpv": cpv, "buyer": buyer}
     figures = compute_report(open_db(db, create=False), filters)
@@ -178,29 +183,13 @@ def report(db: str, buyer_country: str | None, year: int | None, cpv: str | None
 @click.option("--output", type=click.Path(dir_okay=False), help="Output file (CSV goes to stdout without it).")
 def export(db: str, fmt: str, table: str, output: str | None) -> None:
     """Export one table of the database as CSV, XLSX (split over sheets past 1,048,575 rows) or Parquet."""
-    from .export import export_table
-    from .store import open_db
+    from .audit.export import export_table
+    from .audit.store import open_db
 
     counts = export_table(open_db(db, create=False), table, fmt, output)
     if output:
         click.echo(f"{counts['rows']} rows of {table} -> {output}"
                    + (f" ({counts['sheets']} sheets)" if "sheets" in counts else ""), err=True)
-
-
-def _iter_check_inputs(paths: tuple[str, ...], failures: list[str]):
-    """Notices of PATHS; a `.json` file holding one notice in the contract shape (a draft) is read as such."""
-    from .model import notice_from_dict
-
-    for path in iter_files(paths):
-        if path.suffix.lower() == ".json":
-            try:
-                document = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                document = None
-            if isinstance(document, dict) and "procedure" in document and "id" in document:
-                yield notice_from_dict({**document, "source": document.get("source") or str(path)})
-                continue
-        yield from iter_notices((str(path),), failures)
 
 
 @main.command()
@@ -214,12 +203,13 @@ def _iter_check_inputs(paths: tuple[str, ...], failures: list[str]):
 def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today) -> None:
     """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules."""
     from .assess import assess
-    from .check_report import SEVERITY_RANK, add_to_summary, render, render_summary, summary_table, worst_flagged
+    from .assessment_text import add_to_summary, render, render_summary, summary_table, worst_flagged
+    from .model import SEVERITY_RANK
 
     failures: list[str] = []
     counts: Counter = Counter()
     notices, worst = 0, -1
-    for notice in _iter_check_inputs(files, failures):
+    for notice in iter_notices(files, failures):
         assessment = assess(notice, today=today.date() if today else None)
         notices += 1
         worst = max(worst, worst_flagged(assessment))
@@ -242,7 +232,7 @@ def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None,
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 def rules(as_json: bool, lang: str) -> None:
     """List every finding code with its description, area, legal reference and confidence."""
-    from .check_report import rules_listing
+    from .rules.catalogue import rules_listing
     from .rules.data import load_rule_data
 
     listing = rules_listing(load_rule_data(), lang)

@@ -77,12 +77,3 @@ def normalise_country(code: str | None) -> str | None:
         return code if code in ALPHA2_TO_ALPHA3 else None
     return None
 
-
-def is_eu(alpha2: str | None) -> bool:
-    """True for an EU27 member state (alpha-2)."""
-    return alpha2 in EU27
-
-
-def is_eea(alpha2: str | None) -> bool:
-    """True for an EEA state (EU27 + IS, LI, NO)."""
-    return alpha2 in EEA

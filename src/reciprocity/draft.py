@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .countries import ALPHA3_TO_ALPHA2
-from .errors import ReciprocityError
+from .errors import DraftError
 from .model import AwardCriterion, Lot, Money, Notice, Organisation, Procedure, SelectionCriterion
 
 # BT-11 buyer-legal-type (eForms SDK 1.15 code list): code -> (English, French)
@@ -82,17 +82,6 @@ FIELDS = (
     "all_lots_required", "min_turnover", "award_criteria", "electronic_submission",
 )
 _COUNTRIES = frozenset(ALPHA3_TO_ALPHA2.values())
-
-
-class DraftError(ReciprocityError):
-    """A value typed in the draft form is invalid; `field` names it."""
-
-    code = "invalid-draft"
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
 
 def build_notice(fields: Mapping[str, Any], today: date | None = None) -> Notice:

@@ -62,3 +62,14 @@ class IngestError(ReciprocityError):
     """A batch ingest could not go on (a worker process died); running it again resumes."""
 
     code = "ingest"
+
+
+class DraftError(ReciprocityError):
+    """A value typed in the draft form is invalid; `field` names it."""
+
+    code = "invalid-draft"
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")

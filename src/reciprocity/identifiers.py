@@ -15,7 +15,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren, siret, tva
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
-_PREFIX = re.compile(r"^(SIRET|SIREN|TVA|VAT|FR-SIRET|FR-SIREN)\s*[:=]?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^(FR-SIRET|FR-SIREN|SIRET|SIREN|N° TVA|TVA|VAT)\s*[:=]?\s*", re.IGNORECASE)
 # VAT prefixes that are not ISO 3166 alpha-2 (Greece uses EL; Northern Ireland XI)
 _VAT_COUNTRY = {"EL": "GR", "XI": "GB"}
 
@@ -77,6 +77,22 @@ def check_organisation(identifiers: list[str], types: list[str | None], country:
     padded = list(types) + [None] * (len(identifiers) - len(types))
     return [check_identifier(value, hint, country) for value, hint in zip(identifiers, padded, strict=False)
             if value and value.strip()]
+
+
+def identifier_key(value: str, type_hint: str | None = None, country: str | None = None) -> str | None:
+    """A key that compares one company's identifiers across notices: "SIREN:<9 digits>" for a SIREN, a SIRET (its
+    first 9 digits) or a French VAT number (its last 9), "VAT:<number>" for another EU VAT number with a valid
+    check digit, "ID:<country>:<value>" for anything else; None for junk ("0", "N/A", "00000000000000")."""
+    code, hint, country = compact(value), (type_hint or "").upper(), (country or "").upper()
+    if len(code) < 5 or len(set(code)) == 1:
+        return None
+    if code.isdigit() and len(code) in (9, 14) and (country in ("", "FR") or hint in ("SIRET", "SIREN")):
+        return f"SIREN:{code[:9]}" if is_valid_siren(code[:9]) else f"ID:FR:{code}"
+    if re.fullmatch(r"FR[0-9A-Z]{2}\d{9}", code):  # French VAT: FR + key + SIREN
+        return f"SIREN:{code[4:]}"
+    if code[:2].isalpha() and eu_vat.is_valid(code):
+        return f"VAT:{code}"
+    return f"ID:{country or '??'}:{code}"
 
 
 def established_country(identifiers: list[str], types: list[str | None], country: str | None) -> str | None:

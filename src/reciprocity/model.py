@@ -6,7 +6,7 @@ Values the notice does not give are `None` (JSON `null`), never guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -90,7 +90,7 @@ class AwardCriterion:
         return {
             "type": self.type,
             "name": self.name,
-            "weight": None if self.weight is None else _decimal_str(self.weight),
+            "weight": _number(self.weight),
             "description": self.description,
         }
 
@@ -209,18 +209,10 @@ class Received:
     requests: int | None = None  # part-req
 
     def is_empty(self) -> bool:
-        return all(v is None for v in (self.total, self.sme, self.other_eea, self.non_eea,
-                                       self.electronic, self.requests))
+        return all(value is None for value in self.to_dict().values())
 
     def to_dict(self) -> dict[str, int | None]:
-        return {
-            "total": self.total,
-            "sme": self.sme,
-            "other_eea": self.other_eea,
-            "non_eea": self.non_eea,
-            "electronic": self.electronic,
-            "requests": self.requests,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -239,8 +231,7 @@ class Tender:
             "value": _opt(self.value),
             "origin_countries": list(self.origin_countries),
             "subcontracting": self.subcontracting,
-            "subcontracting_percent": None if self.subcontracting_percent is None
-            else _decimal_str(self.subcontracting_percent),
+            "subcontracting_percent": _number(self.subcontracting_percent),
         }
 
 
@@ -278,10 +269,9 @@ class LotResult:
             "contract_date": _iso(self.contract_date),
             "contract_id": self.contract_id,
             "awarded_to_group": self.awarded_to_group,
-            "advance_rate": None if self.advance_rate is None else _decimal_str(self.advance_rate),
-            "origin_france_share": None if self.origin_france_share is None
-            else _decimal_str(self.origin_france_share),
-            "origin_eu_share": None if self.origin_eu_share is None else _decimal_str(self.origin_eu_share),
+            "advance_rate": _number(self.advance_rate),
+            "origin_france_share": _number(self.origin_france_share),
+            "origin_eu_share": _number(self.origin_eu_share),
         }
 
 
@@ -342,6 +332,10 @@ def _decimal_str(value: Decimal) -> str:
     return format(value, "f")
 
 
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else _decimal_str(value)
+
+
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -350,122 +344,16 @@ def _opt(value: Any) -> Any:
     return None if value is None else value.to_dict()
 
 
-def notice_from_dict(data: dict[str, Any]) -> Notice:
-    """Rebuild a `Notice` from its JSON contract (the inverse of `Notice.to_dict`)."""
-    proc = dict(data.get("procedure") or {})
-    return Notice(
-        id=data["id"],
-        source_format=data.get("source_format") or "json",
-        schema_version=data.get("schema_version"),
-        form=data.get("form"),
-        kind=data.get("kind") or "other",
-        publication_number=data.get("publication_number"),
-        notice_uuid=data.get("notice_uuid"),
-        version=data.get("version"),
-        dispatch_date=_date(data.get("dispatch_date")),
-        publication_date=_date(data.get("publication_date")),
-        language=data.get("language"),
-        buyer=_organisation(data.get("buyer") or {}),
-        other_buyers=[_organisation(b) for b in data.get("other_buyers") or []],
-        procedure=Procedure(
-            **{k: v for k, v in proc.items() if k in _PLAIN_PROCEDURE_FIELDS},
-            cpv_additional=list(proc.get("cpv_additional") or []),
-            estimated_value=_money(proc.get("estimated_value")),
-            tender_deadline=_date(proc.get("tender_deadline")),
-            request_deadline=_date(proc.get("request_deadline")),
-            place_of_performance=list(proc.get("place_of_performance") or []),
-        ),
-        lots=[_lot(lot) for lot in data.get("lots") or []],
-        results=[_result(r) for r in data.get("results") or []],
-        parse_warnings=list(data.get("parse_warnings") or []),
-        source=data.get("source"),
-    )
-
-
-_PLAIN_PROCEDURE_FIELDS = {
-    "type", "accelerated", "contract_nature", "title", "description", "cpv_main", "legal_basis", "framework",
-    "dps", "gpa_covered", "electronic_submission", "max_lots_per_tenderer", "max_lots_awarded",
-    "all_lots_required", "additional_info",
-}
-_PLAIN_LOT_FIELDS = {
-    "title", "description", "cpv_main", "duration", "sme_suitable", "reserved", "subcontracting_obligation",
-    "eu_funds", "guarantee_required", "variants", "electronic_submission", "gpa_covered", "framework",
-}
-_PLAIN_ORG_FIELDS = {"name", "country", "city", "postcode", "nuts", "legal_type", "activity", "size",
-                     "listed_on_regulated_market"}
-
-
-def _date(value: str | None) -> date | None:
-    return None if not value else date.fromisoformat(value[:10])
-
-
-def _dec(value: str | float | int | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _money(value: dict[str, Any] | None) -> Money | None:
-    if not value:
-        return None
-    return Money(Decimal(str(value["amount"])), value.get("currency") or "EUR")
-
-
-def _organisation(data: dict[str, Any]) -> Organisation:
-    ids = list(data.get("identifiers") or [])
-    types = list(data.get("identifier_types") or [None] * len(ids))
-    return Organisation(
-        **{k: data.get(k) for k in _PLAIN_ORG_FIELDS},
-        identifiers=ids,
-        identifier_types=types,
-        owner_nationalities=list(data.get("owner_nationalities") or []),
-    )
-
-
-def _lot(data: dict[str, Any]) -> Lot:
-    return Lot(
-        id=str(data.get("id") or "LOT-0000"),
-        **{k: data.get(k) for k in _PLAIN_LOT_FIELDS},
-        cpv_additional=list(data.get("cpv_additional") or []),
-        estimated_value=_money(data.get("estimated_value")),
-        selection_criteria=[
-            SelectionCriterion(c.get("type"), c.get("description"), _money(c.get("min_turnover")))
-            for c in data.get("selection_criteria") or []
-        ],
-        award_criteria=[
-            AwardCriterion(c.get("type"), c.get("name"), _dec(c.get("weight")), c.get("description"))
-            for c in data.get("award_criteria") or []
-        ],
-        tender_deadline=_date(data.get("tender_deadline")),
-        request_deadline=_date(data.get("request_deadline")),
-        place_of_performance=list(data.get("place_of_performance") or []),
-    )
-
-
-def _result(data: dict[str, Any]) -> LotResult:
-    received = data.get("received")
-    return LotResult(
-        lot_id=data.get("lot_id"),
-        status=data.get("status"),
-        received=None if received is None else Received(**received),
-        winners=[_organisation(w) for w in data.get("winners") or []],
-        value=_money(data.get("value")),
-        tenders=[
-            Tender(t.get("id"), _money(t.get("value")), list(t.get("origin_countries") or []),
-                   t.get("subcontracting"), _dec(t.get("subcontracting_percent")))
-            for t in data.get("tenders") or []
-        ],
-        contract_date=_date(data.get("contract_date")),
-        contract_id=data.get("contract_id"),
-        awarded_to_group=data.get("awarded_to_group"),
-        advance_rate=_dec(data.get("advance_rate")),
-        origin_france_share=_dec(data.get("origin_france_share")),
-        origin_eu_share=_dec(data.get("origin_eu_share")),
-    )
-
-
 SEVERITIES = ("info", "warning", "problem")
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # for sorting and --fail-on
 AREAS = ("sme", "reciprocity", "origin", "competition", "quality")
 STATUSES = ("flagged", "passed", "not-applicable", "insufficient-data")
 ORIGIN_CLASSES = ("FR", "EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNCOVERED", "UNKNOWN")
+
+
+# The keys of a finding in the JSON contract, in their order there
+FINDING_KEYS = ("code", "severity", "area", "status", "lot", "message", "message_fr", "evidence", "legal_ref",
+                "recommendation", "recommendation_fr", "confidence")
 
 
 @dataclass
@@ -486,20 +374,7 @@ class Finding:
     confidence: str = "established"  # established | unconfirmed
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "area": self.area,
-            "status": self.status,
-            "lot": self.lot,
-            "message": self.message,
-            "message_fr": self.message_fr,
-            "evidence": self.evidence,
-            "legal_ref": self.legal_ref,
-            "recommendation": self.recommendation,
-            "recommendation_fr": self.recommendation_fr,
-            "confidence": self.confidence,
-        }
+        return {key: getattr(self, key) for key in FINDING_KEYS}
 
 
 @dataclass

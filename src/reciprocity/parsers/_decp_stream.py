@@ -19,10 +19,10 @@ from typing import Any, BinaryIO
 import ijson
 
 from ..errors import NoticeParseError, UnknownFormatError
+from ._sniff import strip_bom
 
 CHUNK = 64 * 1024
 _HEAD_LIMIT = 4 * 1024 * 1024  # read at most this much to find where the records are
-_BOM = b"\xef\xbb\xbf"
 # NaN/Infinity words; they are tokens only in value position: after `:`, `,` or `[`, before `,`, `]` or `}`
 _NAN_WORD = re.compile(rb"NaN|Infinity")
 _BLANKS = b" \t\r\n"
@@ -52,7 +52,7 @@ class CleanReader:
         while not self._eof:
             chunk = self._raw.read(size)
             if not self._started:
-                chunk, self._started = chunk.removeprefix(_BOM), True
+                chunk, self._started = strip_bom(chunk), True
             if not chunk:
                 self._eof = True
                 break

@@ -14,18 +14,18 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import NoticeParseError, UnsafeXMLError
-from ._xml import clean_text, localname
+from ..errors import NoticeParseError
+from ._sniff import strip_bom
+from ._xml import clean_text, localname, refuse_doctype
 
 RECORD_ROOTS = ("marche", "contrat-concession")
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 # the first element of a document, after the XML declaration, comments and processing instructions
 _FIRST_TAG = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->)*<(?:[\w.-]+:)?([\w.-]+)", re.DOTALL)
 
 
 def root_name(head: bytes) -> str | None:
     """Local name of the root element, read from the first bytes of a file (UTF-8 BOM allowed)."""
-    match = _FIRST_TAG.match(head.removeprefix(b"\xef\xbb\xbf"))
+    match = _FIRST_TAG.match(strip_bom(head))
     return match.group(1).decode("ascii", "replace") if match else None
 
 
@@ -51,8 +51,7 @@ def element_value(element: etree._Element) -> Any:
 def iter_xml_records(path: Path, source: str) -> Iterator[tuple[str, Any]]:
     """Yield (record element name, record as dict) for each contract of a DECP XML file, one at a time."""
     with path.open("rb") as handle:
-        if _DOCTYPE.search(handle.read(65536)):
-            raise UnsafeXMLError(source, "XML declares a DOCTYPE or entities; refused (never expanded or fetched)")
+        refuse_doctype(handle.read(65536), source)
     events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True,
                              load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
     root = None

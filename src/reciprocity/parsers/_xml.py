@@ -7,7 +7,6 @@ Real notices never carry a DOCTYPE, so one is refused outright rather than parse
 
 from __future__ import annotations
 
-import os
 import re
 
 from lxml import etree
@@ -16,12 +15,6 @@ from ..errors import NoticeParseError, NoticeTooLargeError, UnsafeXMLError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-
-
-def max_notice_bytes() -> int:
-    """The per-notice size cap: `RECIPROCITY_MAX_NOTICE_BYTES` or 20 MB."""
-    value = os.environ.get("RECIPROCITY_MAX_NOTICE_BYTES")
-    return int(value) if value else DEFAULT_MAX_BYTES
 
 
 def _parser() -> etree.XMLParser:
@@ -36,13 +29,17 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, source: str | None = None, max_bytes: int | None = None) -> etree._Element:
-    """Parse untrusted XML bytes into a root element, or raise a `NoticeParseError` naming `source`."""
-    limit = max_notice_bytes() if max_bytes is None else max_bytes
-    if len(data) > limit:
-        raise NoticeTooLargeError(source, f"notice is {len(data):,} bytes, over the {limit:,}-byte cap")
-    if _DOCTYPE.search(data[:65536]):
+def refuse_doctype(head: bytes, source: str | None) -> None:
+    """Raise `UnsafeXMLError` when the first bytes of a document declare a DTD or entities."""
+    if _DOCTYPE.search(head[:65536]):
         raise UnsafeXMLError(source, "XML declares a DOCTYPE or entities; refused (never expanded or fetched)")
+
+
+def parse_xml(data: bytes, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
+    """Parse untrusted XML bytes into a root element, or raise a `NoticeParseError` naming `source`."""
+    if len(data) > max_bytes:
+        raise NoticeTooLargeError(source, f"notice is {len(data):,} bytes, over the {max_bytes:,}-byte cap")
+    refuse_doctype(data, source)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

@@ -26,10 +26,11 @@ from ..model import Notice
 from ._decp_record import to_notice
 from ._decp_seen import SeenIds
 from ._decp_stream import iter_records
-from ._decp_xml import RECORD_ROOTS, element_value, iter_xml_records, root_name
+from ._decp_xml import RECORD_ROOTS, element_value, iter_xml_records
 from ._xml import localname
 
-__all__ = ["RECORD_ROOTS", "iter_json", "iter_path", "iter_stream", "iter_xml_root", "streamable"]
+__all__ = ["RECORD_ROOTS", "STREAMED", "iter_json", "iter_path", "iter_stream", "iter_xml_root"]
+STREAMED = ("marches", *RECORD_ROOTS)  # XML roots read from disk record by record
 _CONVERSION_FAULTS = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, InvalidOperation)
 
 
@@ -48,21 +49,8 @@ def iter_json(data: bytes, source: str) -> Iterator[Notice | NoticeParseError]:
     yield from iter_stream(io.BytesIO(data), source)
 
 
-def streamable(path: Path) -> bool:
-    """True for a file that is DECP JSON (any JSON: detection is by content) or DECP XML, read from its head."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False  # the caller reports unreadable files with their name
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return stripped[:1] in (b"{", b"[") or root_name(head) in ("marches", *RECORD_ROOTS)
-
-
-def iter_path(path: Path, source: str) -> Iterator[Notice | NoticeParseError]:
+def iter_path(path: Path, source: str, is_json: bool) -> Iterator[Notice | NoticeParseError]:
     """Stream a DECP file from disk, JSON or XML, one contract at a time (never the whole file in memory)."""
-    with path.open("rb") as handle:
-        is_json = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
     if is_json:
         with path.open("rb") as handle:
             yield from iter_stream(handle, source)

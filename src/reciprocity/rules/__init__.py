@@ -19,7 +19,7 @@ Interface (for every rule family, ours and the SME engineer's):
   recommendation and confidence from `data/codes.yaml`.
 - Own data files are loaded with `rules.data.load_yaml(name, schema)` (strict: unknown keys, missing `source`
   and bad dates raise `RuleDataError` naming the file and key; schemas in `rules.schema`).
-- An optional `rules.sme_score.compute(ctx, findings) -> dict` gives the SME score; `assess()` calls it when present.
+- `rules.sme_score.compute(ctx, findings) -> dict` gives the SME score; `assess()` calls it after the rules.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ the key on any unknown key, missing `source` or bad date (style.md rule 5).
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -20,6 +21,8 @@ from ..model import Money
 from .schema import CONFIDENCE, Fields, ListOf, MapOf, Nullable, OneOf, validate
 
 DATA_DIR = Path(__file__).parent / "data"
+_CENT = Decimal("0.01")
+_WIDE = decimal.Context(prec=60)  # amounts up to 10^57 round to the cent instead of raising InvalidOperation
 CATEGORIES = ("central", "sub-central", "utilities", "defence")
 NATURES = ("works", "supplies", "services", "social-services")
 _TEXT = Fields({"en": str, "fr": str})
@@ -67,6 +70,10 @@ SCHEMAS: dict[str, Any] = {
         "threshold_eur": Decimal, "lot_threshold_eur": Decimal, "excluded_categories": ListOf(OneOf(CATEGORIES)),
         **_PERIOD_DATES})}),
     "clauses": MapOf(Fields({"patterns": ListOf(str), "source": str, **_OPT})),
+    # Single Market Scoreboard reference values: context beside our indicators, never a legal finding
+    "scoreboard": Fields({"source": str, "indicators": MapOf(Fields({
+        "label": str, "lower_is_better": bool, "source": str,
+        **{key: Nullable(float) for key in ("green", "red", "france_2021", "eu_2021", "eu_2024")}}))}),
     "benefit": Fields({"reasons": MapOf(Fields({
         "codes": ListOf(str), "weight": int, "?min_severity": OneOf(("info", "warning", "problem")),
         "?min_value_eur": Decimal, "en": str, "fr": str, "source": str}))}),
@@ -107,9 +114,15 @@ def load_yaml(name: str, schema: Any, directory: Path | None = None) -> Any:
     return validate(raw, schema, path.name)
 
 
-def _in_period(entry: dict[str, Any], as_of: date) -> bool:
+def in_period(entry: dict[str, Any], as_of: date) -> bool:
+    """Whether a dated entry (`from`, optional `to`, both inclusive) is in force on `as_of`."""
     start, end = entry.get("from"), entry.get("to")
     return start is not None and start <= as_of and (end is None or as_of <= end)
+
+
+def in_force(entries: list[dict[str, Any]], as_of: date) -> dict[str, Any] | None:
+    """The first dated entry in force on `as_of` (a procedure launched on that day), or None."""
+    return next((entry for entry in entries if in_period(entry, as_of)), None)
 
 
 class RuleData:
@@ -144,7 +157,7 @@ class RuleData:
     # -- thresholds ---------------------------------------------------------------------------------------
     def threshold_period(self, as_of: date) -> dict[str, Any] | None:
         """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold."""
-        return next((p for p in self.raw["thresholds"]["eu_periods"] if _in_period(p, as_of)), None)
+        return next((p for p in self.raw["thresholds"]["eu_periods"] if in_period(p, as_of)), None)
 
     def eu_threshold(self, category: str | None, nature: str | None, as_of: date) -> Decimal | None:
         """EU threshold (EUR, net of VAT) for a buyer category and nature on a date; None when not known."""
@@ -168,7 +181,7 @@ class RuleData:
 
     def french_thresholds(self, as_of: date) -> list[dict[str, Any]]:
         """French national thresholds in force on `as_of`."""
-        return [t for t in self.raw["thresholds"]["french"] if _in_period(t, as_of)]
+        return [t for t in self.raw["thresholds"]["french"] if in_period(t, as_of)]
 
     @property
     def buyer_categories(self) -> dict[str, Any]:
@@ -178,21 +191,30 @@ class RuleData:
     def rate(self, currency: str, as_of: date) -> dict[str, Any] | None:
         """The EUR rate entry for a currency on a date, or None (the value is then unknown, never guessed)."""
         entries = self.raw["exchange_rates"]["rates"].get(currency.upper(), [])
-        return next((e for e in reversed(entries) if _in_period(e, as_of)), None)
+        return next((e for e in reversed(entries) if in_period(e, as_of)), None)
 
-    def to_eur(self, money: Money | None, as_of: date) -> Decimal | None:
-        """Convert an amount to EUR with the dated rate; None when the amount or the rate is missing."""
-        if money is None:
+    def to_eur(self, money: Money | None, as_of: date | None) -> Decimal | None:
+        """The EUR value of an amount, rounded to the cent: EUR as it is, another currency at its rate in force on
+        `as_of`. None when the amount, the date or the rate is missing: a value is never guessed.
+        The one conversion every rule, the store and the reports use."""
+        if money is None or not money.amount.is_finite():
             return None
-        entry = self.rate(money.currency or "EUR", as_of)
-        return None if entry is None else (money.amount / entry["per_eur"]).quantize(Decimal("0.01"))
+        currency = (money.currency or "EUR").upper()
+        if currency == "EUR":
+            per_eur = Decimal(1)
+        else:
+            entry = None if as_of is None else self.rate(currency, as_of)
+            if entry is None:
+                return None
+            per_eur = entry["per_eur"]
+        return (money.amount / per_eur).quantize(_CENT, context=_WIDE)
 
     # -- countries ------------------------------------------------------------------------------------------
     def is_eu_eea(self, country: str, as_of: date) -> bool:
         """Member of the EU or the EEA on `as_of` (GB until 2020-12-31)."""
         countries = self.raw["countries"]
         entry = countries["eu_members"].get(country) or countries["eea_members"].get(country)
-        return entry is not None and _in_period(entry, as_of)
+        return entry is not None and in_period(entry, as_of)
 
     def french_territory(self, country: str | None) -> dict[str, Any] | None:
         """The entry of a French outermost region or overseas collectivity (operators there are FR), else None."""
@@ -200,7 +222,7 @@ class RuleData:
 
     def is_eu(self, country: str | None, as_of: date) -> bool:
         entry = self.raw["countries"]["eu_members"].get(country or "")
-        return entry is not None and _in_period(entry, as_of)
+        return entry is not None and in_period(entry, as_of)
 
     def agreements_in_force(self, country: str, as_of: date) -> list[dict[str, Any]]:
         """The partner's agreements applying on `as_of`, each merged with the agreement's definition."""
@@ -208,7 +230,7 @@ class RuleData:
         if partner is None:
             return []
         definitions = self.raw["countries"]["agreements"]
-        return [{**definitions[a["id"]], **a} for a in partner["agreements"] if _in_period(a, as_of)]
+        return [{**definitions[a["id"]], **a} for a in partner["agreements"] if in_period(a, as_of)]
 
     def agreement(self, agreement_id: str) -> dict[str, Any]:
         return self.raw["countries"]["agreements"][agreement_id]
@@ -219,7 +241,7 @@ class RuleData:
     def agreements_applied(self, as_of: date) -> list[str]:
         """Agreement ids that apply to at least one partner on `as_of` (in definition order)."""
         applied = {a["id"] for p in self.raw["countries"]["partners"].values() for a in p["agreements"]
-                   if _in_period(a, as_of)}
+                   if in_period(a, as_of)}
         return [aid for aid in self.raw["countries"]["agreements"] if aid in applied]
 
     # -- measures and texts -----------------------------------------------------------------------------------
@@ -233,6 +255,10 @@ class RuleData:
 
     def patterns(self, clause: str) -> list[str]:
         return self.raw["clauses"][clause]["patterns"]
+
+    @property
+    def scoreboard(self) -> dict[str, Any]:
+        return self.raw["scoreboard"]
 
     @property
     def benefit_reasons(self) -> dict[str, dict[str, Any]]:

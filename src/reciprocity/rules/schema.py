@@ -1,6 +1,6 @@
 """A tiny strict schema checker for the rule data: unknown keys, missing keys and bad values are errors.
 
-Schemas are plain Python values: a type (`str`, `int`, `bool`, `Decimal`, `date`), a `Fields` (fixed keys,
+Schemas are plain Python values: a type (`str`, `int`, `float`, `bool`, `Decimal`, `date`), a `Fields` (fixed keys,
 `"?key"` optional), a `MapOf` (free keys, one value schema), a `ListOf`, `OneOf` (allowed literals) or
 `Nullable`. Every error is a `RuleDataError` naming the file and the key path, so a typo in a YAML file is
 reported where it is, never silently ignored (style.md rule 5).
@@ -115,6 +115,8 @@ def _scalar(value: Any, schema: Any, file: str, path: str) -> Any:
             raise _error(file, path, f"expected a number, got {value!r}") from None
     if schema is int and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if schema is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
     if schema is str and isinstance(value, str) and value.strip():
         return value
     if schema is bool and isinstance(value, bool):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Lot, Money
+from ..model import Lot
 from .base import Context
 from .data import load_yaml
 from .schema import CONFIDENCE, Fields, ListOf, MapOf, OneOf
@@ -57,39 +57,15 @@ def _directory(ctx: Context) -> Path:
     return Path(directory) if directory is not None else Path(__file__).parent / "data"
 
 
-def in_force(entries: list[dict[str, Any]], as_of: date) -> dict[str, Any] | None:
-    """The dated entry applying on `as_of` (a procedure launched on that day), or None."""
-    for entry in entries:
-        if entry["from"] <= as_of and (entry.get("to") is None or as_of <= entry["to"]):
-            return entry
-    return None
-
-
-def launch_date(ctx: Context) -> date | None:
-    """Dispatch date (BT-05), or the context date for a buyer's draft that has none yet."""
-    if ctx.notice.dispatch_date is not None:
-        return ctx.notice.dispatch_date
-    return ctx.as_of if ctx.notice.source_format == "form" else None
-
-
-def to_eur(ctx: Context, money: Money | None) -> Decimal | None:
-    """An amount in EUR with the dated rate of the rule data; None when the amount or the rate is missing."""
-    if money is None:
-        return None
-    if (money.currency or "EUR").upper() == "EUR":
-        return money.amount
-    return ctx.data.to_eur(money, ctx.as_of)
-
-
 def procedure_value_eur(ctx: Context) -> Decimal | None:
     """The procedure's estimated value in EUR (BT-27): from coverage when computed, else converted here, else
     the sum of every lot's value (Dir. 2014/24 art. 5(10): the lots' aggregate value decides the threshold)."""
     if ctx.coverage.get("value_eur") is not None:
         return Decimal(str(ctx.coverage["value_eur"]))
     notice = ctx.notice
-    value = to_eur(ctx, notice.procedure.estimated_value)
+    value = ctx.data.to_eur(notice.procedure.estimated_value, ctx.as_of)
     if value is None and notice.lots:
-        lot_values = [to_eur(ctx, lot.estimated_value) for lot in notice.lots]
+        lot_values = [ctx.data.to_eur(lot.estimated_value, ctx.as_of) for lot in notice.lots]
         value = None if None in lot_values else sum(lot_values, Decimal(0))
     return value
 
@@ -106,7 +82,7 @@ def eu_threshold_eur(ctx: Context) -> Decimal | None:
 
 def lot_value_eur(ctx: Context, lot: Lot) -> tuple[Decimal | None, str]:
     """A lot's estimated value in EUR and where it was read: the lot (BT-27-Lot), else the procedure."""
-    value = to_eur(ctx, lot.estimated_value)
+    value = ctx.data.to_eur(lot.estimated_value, ctx.as_of)
     if value is not None:
         return value, "lot"
     return procedure_value_eur(ctx), "procedure"

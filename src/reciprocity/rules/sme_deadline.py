@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Finding, Lot
 from .base import Context
 from .findings import make_finding
-from .sme_common import CALL_KINDS, eu_threshold_eur, kind_reason, launch_date, procedure_value_eur, sme_rules
+from .sme_common import CALL_KINDS, eu_threshold_eur, kind_reason, procedure_value_eur, sme_rules
 
 CODES = ("SME-SHORT-DEADLINE",)
 CODE = "SME-SHORT-DEADLINE"
@@ -75,7 +75,7 @@ def _deadline(ctx: Context, lot: Lot | None, limit: dict[str, Any]) -> date | No
 
 
 def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, limit: dict[str, Any]) -> Finding:
-    dispatch = launch_date(ctx)
+    dispatch = _dispatch_day(ctx)
     field = "request_deadline (BT-1311)" if limit["deadline"] == "request" else "tender_deadline (BT-131)"
     minimum, basis = _minimum(ctx, lot_id, limit)
     evidence: dict[str, Any] = {"dispatch_date": dispatch, "deadline": deadline, "deadline_field": field,
@@ -106,6 +106,14 @@ def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, lim
                             confidence=limit.get("confidence"), pin_days=pin_days, **params)
     return make_finding(ctx, CODE, "flagged", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
                         **params)
+
+
+def _dispatch_day(ctx: Context) -> date | None:
+    """The day the time limit counts from: the dispatch date (BT-05); for a buyer's draft, the day it is checked
+    for. A published record without one (DECP) has no day to count from: the launch date is not it."""
+    if ctx.notice.dispatch_date is not None:
+        return ctx.notice.dispatch_date
+    return ctx.as_of if ctx.notice.source_format == "form" else None
 
 
 def _minimum(ctx: Context, lot_id: str | None, limit: dict[str, Any]) -> tuple[int, str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import Finding
 from .base import Context
-from .sme_common import score_weights, sme_rules, to_eur
+from .sme_common import score_weights, sme_rules
 
 _DECIDED = ("passed", "flagged")
 
@@ -49,7 +49,7 @@ def _advance_counts(ctx: Context) -> tuple[int, int]:
     floor = sme_rules(ctx)["advance"]["min_amount_eur"]
     paid = unpaid = 0
     for result in ctx.notice.results:
-        value = to_eur(ctx, result.value)
+        value = ctx.data.to_eur(result.value, ctx.as_of)
         if result.advance_rate is None or value is None or value <= floor:
             continue
         if result.advance_rate > 0:

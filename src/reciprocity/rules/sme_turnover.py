@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Finding, Lot
-from ..turnover import TurnoverRequirement, find_min_turnover, mentions_turnover
 from .base import Context
+from .data import in_force
 from .findings import make_finding
-from .sme_common import CALL_KINDS, in_force, kind_reason, launch_date, lot_value_eur, sme_rules, to_eur
+from .sme_common import CALL_KINDS, kind_reason, lot_value_eur, sme_rules
+from .turnover_text import TurnoverRequirement, find_min_turnover, mentions_turnover
 
 CODES = ("SME-TURNOVER-CAP",)
 CODE = "SME-TURNOVER-CAP"
@@ -34,7 +35,7 @@ def check(ctx: Context) -> list[Finding]:
                              reason=f"no turnover cap for legal basis {legal_basis} (concessions, defence)",
                              reason_fr=f"pas de plafond de chiffre d'affaires pour la base juridique {legal_basis} "
                                        "(concessions, défense)")]
-    launched = launch_date(ctx) or ctx.as_of
+    launched = ctx.as_of
     cap = in_force(rules["periods"], launched)
     if cap is None:
         return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": launched},
@@ -54,7 +55,7 @@ def _check_lot(ctx: Context, lot: Lot, cap: dict[str, Any]) -> Finding:
                                 "value_read_from": value_from}
     if required is None:
         return _no_turnover(ctx, lot, evidence)
-    required_eur = to_eur(ctx, required.money)
+    required_eur = ctx.data.to_eur(required.money, ctx.as_of)
     evidence |= {"required_turnover": required.money.to_dict(), "required_turnover_eur": required_eur,
                  "clause": required.clause}
     missing = [name for name, v in (("estimated_value", value_eur), ("exchange_rate", required_eur)) if v is None]

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import ConfigError, NotFoundError
-from .model import ORIGIN_CLASSES, SEVERITIES
+from ..errors import ConfigError, NotFoundError
+from ..model import ORIGIN_CLASSES, SEVERITIES
+from .store import open_db
 
 # filter key -> (SQL condition on notices `n`, how to turn the value into parameters)
 FILTERS: dict[str, tuple[str, Any]] = {
@@ -49,9 +50,7 @@ def as_db(db: Database | sqlite3.Connection | str | os.PathLike) -> Database:
         return db
     if isinstance(db, sqlite3.Connection):
         return Database(db)
-    from .store import open_db  # a path: open it without creating anything
-
-    return open_db(db, create=False)
+    return open_db(db, create=False)  # a path: open it without creating anything
 
 
 def where_clause(filters: dict[str, Any] | None) -> tuple[str, list[Any]]:
@@ -109,32 +108,39 @@ def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 def get_tender(db, notice_id: str) -> dict[str, Any]:
-    """One tender: its notice (the JSON contract), lots, results with their winners, findings and assessment.
+    """One stored tender in the shape POST /check gives (an Assessment: notice, findings, sme_score, coverage,
+    origin, benefit), with what only the store knows beside it: `id`, `summary`, `winners` (grouped entity, origin
+    class and EUR value of each) and `source_file`.
 
-    Raises NotFoundError when the id is not in the store.
+    `assessment`, `lots` and `results` (the stored rows) are the keys of the earlier shape, kept for one release
+    for the tools that read them (deprecated in the OpenAPI document). Raises NotFoundError for an unknown id.
     """
     db = as_db(db)
     found = _rows(db, "SELECT * FROM notices WHERE id = ?", [notice_id])
     if not found:
         raise NotFoundError(f"no tender with id {notice_id!r}")
     row = found[0]
+    assessment = json.loads(row["assessment_json"])
     sql = "SELECT * FROM winners WHERE notice_id = ? ORDER BY result_id, position"
     winners = [_decode(w, "identifiers", "identifier_types") for w in _rows(db, sql, [notice_id])]
+    findings = [{**finding, "id": f"{notice_id}#F{position}", "notice_id": notice_id, "position": position}
+                for position, finding in enumerate(assessment.get("findings") or [])]
+    return {
+        "notice": json.loads(row["notice_json"]), **assessment, "findings": findings,
+        "id": notice_id, "summary": _summary({c: row[c] for c in SUMMARY_COLUMNS}), "winners": winners,
+        "source_file": row["source_file"],
+        **_deprecated_parts(db, notice_id, assessment, winners),
+    }
+
+
+def _deprecated_parts(db: Database, notice_id: str, assessment: dict[str, Any],
+                      winners: list[dict[str, Any]]) -> dict[str, Any]:
+    """The earlier shape's `assessment`, `lots` and `results` (stored rows), kept for one release."""
     results = _rows(db, "SELECT * FROM results WHERE notice_id = ? ORDER BY position", [notice_id])
     for result in results:
         result["winners"] = [w for w in winners if w["result_id"] == result["id"]]
-    summary = _summary({c: row[c] for c in SUMMARY_COLUMNS})
-    return {
-        "id": notice_id,
-        "summary": summary,
-        "notice": json.loads(row["notice_json"]),
-        "assessment": json.loads(row["assessment_json"]),
-        "lots": _rows(db, "SELECT * FROM lots WHERE notice_id = ? ORDER BY position", [notice_id]),
-        "results": results,
-        "findings": [_decode(f, "evidence") for f in
-                     _rows(db, "SELECT * FROM findings WHERE notice_id = ? ORDER BY position", [notice_id])],
-        "source_file": row["source_file"],
-    }
+    return {"assessment": assessment, "results": results,
+            "lots": _rows(db, "SELECT * FROM lots WHERE notice_id = ? ORDER BY position", [notice_id])}
 
 
 def get_winner(db, entity_id: str) -> dict[str, Any]:
@@ -153,13 +159,6 @@ def get_winner(db, entity_id: str) -> dict[str, Any]:
         " n.buyer_country, n.year, n.cpv_main FROM winners w JOIN notices n ON n.id = w.notice_id"
         " WHERE w.entity_id = ? ORDER BY n.year DESC, w.id"), [entity_id])]
     return entity
-
-
-def stats(db, filters: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The report's figures (indicators, origin picture, top winners, ranked tenders) for the filtered tenders."""
-    from .report import compute_report
-
-    return compute_report(as_db(db), filters)
 
 
 def filter_options(db) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NoticeParseError
-from .model import Notice
+from ..errors import NoticeParseError
+from ..model import Notice
+from ..parsers import DEFAULT_MAX_BYTES, iter_parse
 
 TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 # Files that sit beside notices but are never notices: documentation and our test expectations
@@ -129,12 +130,10 @@ def _iter_zip(path: Path) -> Iterator[Document | NoticeParseError]:
                            data=archive.read(info))
 
 
-def iter_records(document: Document) -> Iterator[Notice | NoticeParseError]:
+def iter_records(document: Document, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Notice | NoticeParseError]:
     """Parse a document into notices (or per-record errors). A plain file goes to the parsers by path, so a
     DECP JSON file is streamed record by record (`decp.iter_stream`), never loaded whole.
 
     Errors that spoil the whole document are raised (NoticeParseError naming it).
     """
-    from .parsers import iter_parse
-
-    yield from iter_parse(document.data if document.data is not None else document.path, document.name)
+    yield from iter_parse(document.data if document.data is not None else document.path, document.name, max_bytes)

@@ -25,9 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import IngestError, NoticeParseError
+from ..parsers import DEFAULT_MAX_BYTES
 from . import store
-from .errors import IngestError, NoticeParseError
-from .sources import Document, iter_documents, iter_paths
+from .sources import Document, is_tar, iter_documents, iter_paths, iter_records
 
 BATCH_NOTICES = 50  # notices per message from a worker (bounded queues x this = the memory in flight)
 COMMIT_NOTICES = 500  # notices per writer transaction
@@ -67,7 +68,7 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _assessed_rows(item, document: Document) -> dict:
-    from .assess import assess
+    from ..assess import assess  # imported in the worker only: the writer process never assesses
     from .rows import assessment_rows
 
     return assessment_rows(assess(item), document.name)
@@ -101,10 +102,8 @@ class _DocumentBatches:
         self.first, self.rows, self.errors = False, [], []
 
 
-def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tuple], None]) -> None:
+def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tuple], None], max_bytes: int) -> None:
     """Parse and assess one document, unless an earlier run already stored this very content."""
-    from .sources import iter_records
-
     try:
         sha1 = document.sha1()
     except OSError as exc:
@@ -116,7 +115,7 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
         return
     batches = _DocumentBatches(document, sha1, send)
     try:
-        for item in iter_records(document):
+        for item in iter_records(document, max_bytes):
             if isinstance(item, NoticeParseError):
                 batches.add_error(_error_text(item))
                 continue
@@ -129,7 +128,7 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
     batches.flush(final=True)
 
 
-def _worker_main(tasks: mp.Queue, results: mp.Queue, db_file: str) -> None:
+def _worker_main(tasks: mp.Queue, results: mp.Queue, db_file: str, max_bytes: int) -> None:
     """Worker process: take documents until the sentinel; exit by itself if the writer dies (kill -9)."""
     import signal
 
@@ -156,7 +155,7 @@ def _worker_main(tasks: mp.Queue, results: mp.Queue, db_file: str) -> None:
         if document is None:
             send(("exit",))
             return
-        _process(document, reader, send)
+        _process(document, reader, send, max_bytes)
 
 
 # --- writer side -------------------------------------------------------------------------------------------
@@ -214,8 +213,6 @@ class _Writer:
 
 def _estimate_total(paths: Iterable[str | Path]) -> int | None:
     """Documents to expect, for the ETA: unknown (None) when a streamed .tar.gz package is among them."""
-    from .sources import is_tar
-
     total = 0
     for path in iter_paths(list(paths)):
         if is_tar(path):
@@ -250,9 +247,10 @@ def _progress_bar(total: int | None, enabled: bool):
     return tqdm(total=total, unit="file", desc="ingest", disable=not enabled, dynamic_ncols=True, smoothing=0.1)
 
 
-def ingest(paths: list[str | Path], db_path: str | Path | None = None, workers: int | None = None,
-           progress: bool = False) -> IngestSummary:
-    """Parse, assess and store every notice below `paths` with `workers` processes; resumable and idempotent."""
+def ingest(paths: list[str | Path], db_path: str | Path = store.DEFAULT_DB, workers: int | None = None,
+           progress: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestSummary:
+    """Parse, assess and store every notice below `paths` with `workers` processes; resumable and idempotent.
+    `max_bytes` caps each document read whole (a DECP file streamed record by record is not capped)."""
     workers = max(1, workers or os.cpu_count() or 1)
     paths = [str(p) for p in paths]
     db = store.open_db(db_path)
@@ -261,7 +259,8 @@ def ingest(paths: list[str | Path], db_path: str | Path | None = None, workers: 
     started = time.monotonic()
     ctx = mp.get_context("spawn")  # fresh workers: no SQLite handle or lock is inherited across fork
     tasks, results = ctx.Queue(maxsize=workers * 2), ctx.Queue(maxsize=workers * 4)
-    procs = [ctx.Process(target=_worker_main, args=(tasks, results, db_file), daemon=True) for _ in range(workers)]
+    procs = [ctx.Process(target=_worker_main, args=(tasks, results, db_file, max_bytes), daemon=True)
+             for _ in range(workers)]
     for proc in procs:
         proc.start()
     stop = threading.Event()

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from sqlite_utils import Database
-from stdnum.eu import vat as stdnum_vat
-from stdnum.fr import siren as stdnum_siren
 
+from ..identifiers import identifier_key
 from .store import insert_rows
 
 FUZZY_THRESHOLD = 92.0
@@ -41,7 +40,6 @@ ab oy oyj as asa aps a/s
 sp zoo spzoo sro as kft zrt nyrt doo dd ad ood eood
 """.split())
 _DOTTED = re.compile(r"\b(?:[a-z]\s?\.\s?){2,}")
-_LABEL = re.compile(r"^(SIRET|SIREN|TVA|VAT|N° TVA)\s*[:=]?\s*", re.IGNORECASE)  # "SIRET: 123…"
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -58,28 +56,14 @@ def normalise_name(name: str | None) -> str:
 
 
 def identifier_keys(identifiers: list[str], types: list[str | None], country: str | None) -> list[str]:
-    """Comparable keys for a winner's identifiers: "SIREN:…", "VAT:…", "ID:<country>:…"; junk is dropped."""
+    """Comparable keys for a winner's identifiers (`identifiers.identifier_key`), junk dropped, each once."""
     keys = []
     for position, raw in enumerate(identifiers or []):
-        kind = (types[position] if position < len(types or []) else None) or ""
-        key = _identifier_key(str(raw), kind.upper(), (country or "").upper())
+        kind = types[position] if position < len(types or []) else None
+        key = identifier_key(str(raw), kind, country)
         if key and key not in keys:
             keys.append(key)
     return keys
-
-
-def _identifier_key(raw: str, kind: str, country: str) -> str | None:
-    value = re.sub(r"[\s.\-/]", "", _LABEL.sub("", raw.strip())).upper()
-    if len(value) < 5 or len(set(value)) == 1:  # "0", "N/A", "00000000000000": no identifier at all
-        return None
-    if value.isdigit() and len(value) in (9, 14) and (country in ("", "FR") or kind in ("SIRET", "SIREN")):
-        siren = value[:9]
-        return f"SIREN:{siren}" if stdnum_siren.is_valid(siren) else f"ID:FR:{value}"
-    if re.fullmatch(r"FR[0-9A-Z]{2}\d{9}", value):  # French VAT: key + SIREN
-        return f"SIREN:{value[4:]}"
-    if value[:2].isalpha() and stdnum_vat.is_valid(value):  # an EU VAT number with a valid check digit
-        return f"VAT:{value}"
-    return f"ID:{country or '??'}:{value}"
 
 
 @dataclass

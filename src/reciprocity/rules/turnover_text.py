@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from .model import Money
+from ..model import Money
 
 __all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "lots_named", "mentions_turnover"]
 

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 TABLES = ("notices", "lots", "results", "winners", "findings", "entities", "ingest_runs", "ingest_errors",
           "ingest_files")

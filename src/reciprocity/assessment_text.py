@@ -1,16 +1,15 @@
-"""Plain-text rendering of Assessments for `reciprocity check`: one report per notice, a summary over many, and
-the list of rules. The CLI stays a thin layer; the web app renders the same Assessment its own way."""
+"""Plain-text rendering of Assessments for `reciprocity check`: one report per notice and a summary over many.
+
+The CLI stays a thin layer; the web app renders the same Assessment its own way."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
-from .model import STATUSES, Assessment, Finding
+from .model import SEVERITY_RANK, STATUSES, Assessment, Finding
 from .rules import all_codes
-from .rules.data import RuleData
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "problem": 2}
 _LABELS = {
     "en": {"buyer": "Buyer", "coverage": "Coverage", "origin": "Winners' origin", "benefit": "Benefit priority",
            "na": "Not applicable", "ref": "ref", "evidence": "evidence", "none": "none", "value": "value",
@@ -114,14 +113,6 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def summary_counts(assessments: list[Assessment] | None = None) -> Counter:
-    """(code, status) counted once per notice (a code with several lot findings counts its worst status)."""
-    counts: Counter = Counter()
-    for assessment in assessments or []:
-        add_to_summary(counts, assessment)
-    return counts
-
-
 def add_to_summary(counts: Counter, assessment: Assessment) -> None:
     """Count each code once per notice: flagged wins over the other statuses."""
     statuses: dict[str, set[str]] = {}
@@ -149,14 +140,3 @@ def render_summary(table: dict[str, dict[str, Any]], notices: int, failed: int) 
         lines.append(f"{code:<{width}}  {row['flagged']:>8.1f} {row['passed']:>8.1f} "
                      f"{row['not-applicable']:>8.1f} {row['insufficient-data']:>8.1f}")
     return "\n".join(lines)
-
-
-def rules_listing(data: RuleData, lang: str = "en") -> list[dict[str, Any]]:
-    """Every registered code with its title, area, default severity, legal reference and confidence."""
-    listing = []
-    for code in all_codes():
-        entry = data.code(code)
-        listing.append({"code": code, "area": entry["area"], "severity": entry["severity"],
-                        "title": entry["title"][lang], "legal_ref": entry["legal_ref"],
-                        "confidence": entry["confidence"], "source": entry["source"]})
-    return listing

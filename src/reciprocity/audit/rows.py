@@ -8,33 +8,18 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from .errors import ReciprocityError
-from .model import Assessment, LotResult, Money
-from .store import _json, notice_family, value_eur, version_key
+from ..model import Assessment, LotResult, Money
+from ..rules.data import load_rule_data
+from .store import _json, notice_family, version_key
 
 Rows = dict[str, list[dict[str, Any]]]
 
 
-@lru_cache(maxsize=1)
-def _rule_data():
-    """The rule data's dated exchange rates, or None when they cannot be loaded (EUR amounts only, then)."""
-    try:
-        from .rules.data import load_rule_data
-
-        return load_rule_data()
-    except (ImportError, ReciprocityError):
-        return None
-
-
 def to_eur(money: Money | None, as_of: date | None) -> float | None:
-    """EUR value of an amount: EUR as is, other currencies at the rule data's rate on `as_of`, else None."""
-    direct = value_eur(money)
-    if direct is not None or money is None or as_of is None or _rule_data() is None:
-        return direct
-    converted = _rule_data().to_eur(money, as_of)
+    """EUR value of an amount for the store's REAL columns (`RuleData.to_eur`: EUR as is, else the dated rate)."""
+    converted = load_rule_data().to_eur(money, as_of)
     return None if converted is None else float(converted)
 
 

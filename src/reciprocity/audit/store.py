@@ -18,8 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import ConfigError
-from .model import Money
+from ..errors import ConfigError
 
 DEFAULT_DB = "reciprocity.db"
 CHILD_TABLES = ("lots", "results", "winners", "findings")
@@ -83,14 +82,9 @@ INDEXES = {
 }
 
 
-def db_path(path: str | os.PathLike | None = None) -> Path:
-    """The database path: the argument, else $RECIPROCITY_DB, else reciprocity.db in the working directory."""
-    return Path(path or os.environ.get("RECIPROCITY_DB") or DEFAULT_DB)
-
-
-def open_db(path: str | os.PathLike | None = None, create: bool = True) -> Database:
+def open_db(path: str | os.PathLike = DEFAULT_DB, create: bool = True) -> Database:
     """Open (and create the schema of) the store, in WAL mode so readers go on while a batch writes."""
-    target = db_path(path)
+    target = Path(path)
     if not create and not target.exists():
         raise ConfigError(f"database {target} does not exist (run `reciprocity ingest` first)")
     db = Database(target)
@@ -117,17 +111,6 @@ def ensure_schema(db: Database) -> None:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def value_eur(money: Money | dict | None) -> float | None:
-    """An amount in EUR when it is already in EUR; other currencies stay unconverted (None), never guessed."""
-    if money is None:
-        return None
-    amount, currency = (money.amount, money.currency) if isinstance(money, Money) else (
-        money.get("amount"), money.get("currency"))
-    if amount is None or (currency or "").upper() != "EUR":
-        return None
-    return float(amount)
 
 
 def notice_family(notice: dict) -> str:
@@ -177,12 +160,6 @@ def delete_notice(db: Database, notice_id: str) -> None:
     for table in CHILD_TABLES:
         db.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
     db.execute("DELETE FROM notices WHERE id = ?", [notice_id])
-
-
-def file_is_done(db: Database, file: str, sha1: str) -> bool:
-    """Whether this file (same content) was fully ingested by an earlier run: resuming skips it."""
-    row = db.execute("SELECT 1 FROM ingest_files WHERE file = ? AND sha1 = ?", [file, sha1]).fetchone()
-    return row is not None
 
 
 def mark_file_done(db: Database, file: str, sha1: str, notices: int, errors: int, run: int, when: str) -> None:

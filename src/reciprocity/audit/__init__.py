@@ -1,0 +1,13 @@
+"""The batch audit over SQLite: ingest notices in parallel, group winners, read them back, aggregate, export.
+
+Read top-down, each module one job:
+
+- `sources`: where documents come from (files, folders, .zip, TED .tar.gz packages), never extracted to disk;
+- `ingest`: the parallel, resumable batch (sources -> parse + assess in workers -> one writer);
+- `rows`: one assessed notice -> the rows of the tables; `store`: the schema and the idempotent writes;
+- `entities`: the same winner across notices (identifiers, then names);
+- `queries`: the read side shared by the CLI, the pages and the JSON API;
+- `stats` (and `stats_text`, its terminal rendering): the report's aggregates; `export`: tables as CSV/XLSX/Parquet.
+
+Arrows point down only: `audit` uses `assess`, `rules`, `parsers` and `model`, never the CLI or the web app.
+"""
