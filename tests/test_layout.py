@@ -81,7 +81,8 @@ def test_no_import_circle() -> None:
 def test_imports_only_point_down(module: str) -> None:
     mine = _layer(module)
     for target in GRAPH[module]:
-        if module != "reciprocity.cli":  # `reciprocity serve` starts the web app: both are interfaces at the edge
+        # `reciprocity serve` starts the web app: both are interfaces at the edge
+        if not module.startswith("reciprocity.cli"):
             assert not target.startswith("webapp"), f"{module} imports the web app ({target})"
         theirs = _layer(target)
         if mine is not None and theirs is not None and target.split(".")[1] != module.split(".")[1]:
@@ -103,6 +104,6 @@ def test_small_modules_and_functions(module: str) -> None:
 def test_library_reads_no_environment_variable() -> None:
     """Settings come in as arguments; only the CLI (click's envvar) and the web factory read the environment."""
     for module, path in MODULES.items():
-        if module.startswith("reciprocity.") and module != "reciprocity.cli":
+        if module.startswith("reciprocity.") and not module.startswith("reciprocity.cli"):
             source = path.read_text(encoding="utf-8")
             assert "os.environ" not in source and "getenv" not in source, module

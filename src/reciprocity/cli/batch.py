@@ -1,0 +1,72 @@
+"""`ingest`, `report` and `export`: the batch audit over a SQLite database (the audit package)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .base import db_option, main, max_bytes
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count).")
+@db_option
+@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@click.option("--no-entities", is_flag=True, help="Skip grouping winners into entities after the ingest.")
+def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bool, no_entities: bool) -> None:
+    """Parse, assess and store every notice in PATHS (files, folders, .zip, .tar.gz); resumable."""
+    from ..audit.entities import group_winners, needs_grouping
+    from ..audit.ingest import ingest as run_ingest
+    from ..audit.store import open_db
+
+    try:
+        summary = run_ingest(list(paths), db, workers, progress=not no_progress, max_bytes=max_bytes())
+    except KeyboardInterrupt:
+        click.echo("Interrupted: run the same command again to resume.", err=True)
+        sys.exit(130)
+    click.echo(f"{summary.notices} notices from {summary.documents} documents ({summary.skipped} unchanged,"
+               f" skipped), {summary.errors} errors (table ingest_errors), {summary.seconds:.1f} s -> {db}")
+    database = open_db(db)
+    if not no_entities and needs_grouping(database):
+        grouped = group_winners(database)
+        click.echo(f"{grouped['winners']} winners grouped into {grouped['entities']} entities")
+
+
+@main.command()
+@db_option
+@click.option("--buyer-country", help="Buyer country, ISO alpha-2 (e.g. FR).")
+@click.option("--year", type=int, help="Year of dispatch.")
+@click.option("--cpv", help="CPV prefix (e.g. 33 for medical equipment).")
+@click.option("--buyer", help="Text in the buyer's name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def report(db: str, buyer_country: str | None, year: int | None, cpv: str | None, buyer: str | None,
+           as_json: bool) -> None:
+    """Print the audit report of a database: indicators, origin of winners, top winners, ranked tenders."""
+    from ..audit.stats import compute_report
+    from ..audit.stats_text import render_text
+    from ..audit.store import open_db
+
+    filters = {"buyer_country": buyer_country, "year": year, "cpv": cpv, "buyer": buyer}
+    figures = compute_report(open_db(db, create=False), filters)
+    click.echo(json.dumps(figures, ensure_ascii=False) if as_json else render_text(figures))
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
+@click.option("--table", required=True, type=click.Choice(["notices", "lots", "results", "winners", "findings",
+                                                          "entities", "ingest_runs", "ingest_errors",
+                                                          "ingest_files"]))
+@click.option("--output", type=click.Path(dir_okay=False), help="Output file (CSV goes to stdout without it).")
+def export(db: str, fmt: str, table: str, output: str | None) -> None:
+    """Export one table of the database as CSV, XLSX (split over sheets past 1,048,575 rows) or Parquet."""
+    from ..audit.export import export_table
+    from ..audit.store import open_db
+
+    counts = export_table(open_db(db, create=False), table, fmt, output)
+    if output:
+        click.echo(f"{counts['rows']} rows of {table} -> {output}"
+                   + (f" ({counts['sheets']} sheets)" if "sheets" in counts else ""), err=True)

@@ -1,0 +1,117 @@
+"""`parse`, `coverage`, `check` and `rules`: the commands that read notice files and print what they say."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import click
+
+from .base import iter_notices, main
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
+def parse(files: tuple[str, ...], pretty: bool) -> None:
+    """Print the JSON contract of every notice in FILES (folders are searched), one per line."""
+    failures: list[str] = []
+    for notice in iter_notices(files, failures):
+        click.echo(json.dumps(notice.to_dict(), ensure_ascii=False, indent=2 if pretty else None))
+    if failures:
+        sys.exit(1)
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _coverage_counts(notice_dict: dict, counts: Counter) -> None:
+    for key, value in notice_dict.items():
+        if key in ("procedure", "buyer") and isinstance(value, dict):
+            for sub, sub_value in value.items():
+                counts[f"{key}.{sub}"] += _present(sub_value)
+        else:
+            counts[key] += _present(value)
+    for section in ("lots", "results"):
+        items = notice_dict.get(section) or []
+        keys = {k for item in items for k in item}
+        for key in keys:
+            counts[f"{section}[].{key}"] += any(_present(item.get(key)) for item in items)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def coverage(paths: tuple[str, ...], as_json: bool) -> None:
+    """Count, for each contract field, how many notices in PATHS have it, so gaps show at once."""
+    failures: list[str] = []
+    counts: Counter = Counter()
+    total = 0
+    for notice in iter_notices(paths, failures):
+        total += 1
+        _coverage_counts(notice.to_dict(), counts)
+    if as_json:
+        click.echo(json.dumps({"notices": total, "failed": len(failures), "fields": dict(sorted(counts.items()))}))
+    else:
+        click.echo(f"{total} notices, {len(failures)} failed")
+        width = max((len(k) for k in counts), default=10)
+        for key, n in sorted(counts.items()):
+            share = 100 * n / total if total else 0
+            click.echo(f"{key:<{width}}  {n:>7}  {share:5.1f}%")
+    if failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One Assessment per notice, per line (the JSON contract).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Report language.")
+@click.option("--fail-on", type=click.Choice(["problem", "warning"]),
+              help="Exit 1 when a finding of this severity or worse is flagged.")
+@click.option("--summary", is_flag=True, help="Only print, per code, the share of notices by status.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for drafts without a dispatch date.")
+def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today) -> None:
+    """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules."""
+    from ..assess import assess
+    from ..assessment_text import add_to_summary, render, render_summary, summary_table, worst_flagged
+    from ..model import SEVERITY_RANK
+
+    failures: list[str] = []
+    counts: Counter = Counter()
+    notices, worst = 0, -1
+    for notice in iter_notices(files, failures):
+        assessment = assess(notice, today=today.date() if today else None)
+        notices += 1
+        worst = max(worst, worst_flagged(assessment))
+        if summary:
+            add_to_summary(counts, assessment)
+        elif as_json:
+            click.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(render(assessment, lang) + "\n")
+    if summary:
+        table = summary_table(counts, notices)
+        click.echo(json.dumps({"notices": notices, "failed": len(failures), "codes": table}) if as_json
+                   else render_summary(table, notices, len(failures)))
+    if failures or (fail_on and worst >= SEVERITY_RANK[fail_on]):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def rules(as_json: bool, lang: str) -> None:
+    """List every finding code with its description, area, legal reference and confidence."""
+    from ..rules.catalogue import rules_listing
+    from ..rules.data import load_rule_data
+
+    listing = rules_listing(load_rule_data(), lang)
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for rule in listing:
+        confidence = "" if rule["confidence"] == "established" else f" [{rule['confidence']}]"
+        click.echo(f"{rule['code']}  ({rule['area']}, {rule['severity']}){confidence}\n    {rule['title']}\n"
+                   f"    {rule['legal_ref'] or '—'}")
