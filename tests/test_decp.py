@@ -234,6 +234,43 @@ def test_modifications_apply_in_id_order_and_keep_initial_values_in_warnings() -
         notice.parse_warnings
 
 
+def test_modifications_without_id_apply_in_date_order_not_file_order() -> None:
+    mods = [  # file order: the later amendment first, as in real 2019 files
+        {"montant": 150000, "dateNotificationModification": "2020-03-01",
+         "datePublicationDonneesModification": "2020-03-05"},
+        {"montant": 120000, "dureeMois": 18, "dateNotificationModification": "2019-06-01"},
+        {"montant": 130000, "datePublicationDonneesModification": "2019-09-10"},  # no notification date: publication
+        {"montant": 110000, "dateNotificationModification": "2020-03-01",  # same day: the earlier publication first
+         "datePublicationDonneesModification": "2020-01-02"},
+        {"montant": 999999},  # undated: applied last, and said so
+    ]
+    notice = one(market(modifications=mods))
+    amounts = [w.split(" from ")[0] for w in notice.parse_warnings if w.startswith("montant")]
+    assert amounts == ["montant: current value 120000", "montant: current value 130000",
+                       "montant: current value 110000", "montant: current value 150000",
+                       "montant: current value 999999"]
+    assert notice.results[0].value.amount == 999999
+    assert "modifications[5]: no date; applied after the dated ones" in notice.parse_warnings
+
+
+@pytest.mark.parametrize(("place", "expected"), [
+    ({"code": "35238", "typeCode": "Code commune", "nom": "Rennes"}, ["FR:commune:35238"]),
+    ({"code": "35000", "typeCode": "CODE POSTAL"}, ["FR:postcode:35000"]),
+    ({"code": "2A", "typeCode": "Code département"}, ["FR:departement:2A"]),
+    ({"code": "974", "typeCode": "Code département"}, ["FR:departement:974"]),
+    ({"code": "53", "typeCode": "Code région"}, ["FR:region:53"]),
+    ({"code": "FRK26", "typeCode": "Code département"}, ["FRK26"]),  # a NUTS code, whatever the type says
+    ({"code": "FR", "typeCode": "Code pays"}, ["FR"]),
+    ({"code": "DEP", "typeCode": "Code commune"}, []),  # real placeholders: no place, and a warning
+    ({"code": "75", "typeCode": "Code postal"}, []),
+    ({"code": "820", "typeCode": "Code région"}, []),
+])
+def test_place_of_execution_fills_place_of_performance(place: dict, expected: list) -> None:
+    notice = one(market(lieuExecution=place))
+    assert notice.procedure.place_of_performance == expected == notice.lots[0].place_of_performance
+    assert any(w.startswith("lieuExecution:") for w in notice.parse_warnings) is (not expected)
+
+
 def test_cpv_without_check_digit_short_or_prefixed() -> None:
     assert one(market(codeCPV="3451000")).procedure.cpv_main == "34510000"
     assert one(market(codeCPV="INX 28213700-5")).procedure.cpv_main == "28213700"

@@ -81,8 +81,9 @@ def _check_header(root: etree._Element, notice) -> None:
         assert notice.procedure.contract_nature is not None
     if _text(root, "ProcurementProject/RequestedTenderTotal/EstimatedOverallContractAmount"):
         assert notice.procedure.estimated_value is not None
-    if _local(root, f"{ext}/Changes"):
-        assert notice.kind == "change"
+    if _local(root, f"{ext}/Changes"):  # a change; a result notice keeps its kind and says what it changes
+        assert notice.changes is not None
+        assert notice.kind == ("result" if (root.find("{*}NoticeTypeCode").get("listName") == "result") else "change")
 
 
 def _check_buyer(root: etree._Element, notice) -> None:

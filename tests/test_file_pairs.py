@@ -14,6 +14,7 @@ import pytest
 from conftest import CORPUS, ROOT, SAMPLES
 
 from reciprocity import parse
+from reciprocity.parsers.contract import notice_from_dict
 
 EXPECTED = ROOT / "tests" / "expected"
 MIN_CHECKED = {"eforms": 12, "ted": 10}
@@ -48,6 +49,13 @@ def test_sample_matches_expected(sample: Path) -> None:
     lines = expected_file.read_text(encoding="utf-8").strip()
     expected = [json.loads(line) for line in lines.splitlines()] if sample.suffix == ".json" else [json.loads(lines)]
     assert [n.to_dict() for n in parse(sample.read_bytes(), name=sample.name)] == expected
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_sample_round_trips_through_the_json_contract(sample: Path) -> None:
+    """Every field a sample fills (the additions of issue #10 included) reads back from `reciprocity parse` output."""
+    for notice in parse(sample.read_bytes(), name=sample.name):
+        assert notice_from_dict(json.loads(json.dumps(notice.to_dict()))).to_dict() == notice.to_dict()
 
 
 def test_samples_cover_what_the_readme_promises() -> None:

@@ -221,9 +221,19 @@ def test_amounts_written_in_any_grouping(written: str, amount: str) -> None:
     assert notice.parse_warnings == []
 
 
-@pytest.mark.parametrize(("written", "weight"), [("40", "40"), ("40 %", "40"), ("0,5", "0.5"), ("15 Punkte", "15"),
-                                                 ("40/100", None), ("Not applicable", None)])
-def test_award_weightings(written: str, weight: str | None) -> None:
+@pytest.mark.parametrize(("written", "weight", "kind"), [
+    ("40", "40", None), ("0,5", "0.5", None), ("40 %", "40", "percentage"), ("9.94 %", "9.94", "percentage"),
+    ("60 Prozent", "60", "percentage"), ("20 points", "20", "points"), ("15 Punkte", "15", "points"),
+    ("20 pkt.", "20", "points"), ("30 точки", "30", "points"), ("25 bodova", "25", "points"),
+    ("40 punti", "40", "points"), ("35 puntos", "35", "points"), ("10 punten", "10", "points"),
+    ("60 pontos", "60", "points"), ("40 poäng", "40", "points"), ("30 pistettä", "30", "points"),
+    ("20 punkti", "20", "points"), ("15 bodov", "15", "points"), ("50 točk", "50", "points"),
+    ("70 balai", "70", "points"), ("30 βαθμοί", "30", "points"), ("10 phointe", "10", "points"),
+    ("45 pont", "45", "points"), ("25 puncte", "25", "points"), ("40 bodů", "40", "points"),
+    ("40/100", None, None), ("50/50", None, None), ("Not applicable", None, None), ("1,900,000.000", None, None),
+])
+def test_award_weightings_carry_their_kind_in_any_eu_language(written: str, weight: str | None,
+                                                              kind: str | None) -> None:
     notice = Notice(id="x", source_format="ted")
-    assert parse_weight(written, notice, "AC_WEIGHTING") == (None if weight is None else Decimal(weight))
+    assert parse_weight(written, notice, "AC_WEIGHTING") == (None if weight is None else Decimal(weight), kind)
     assert bool(notice.parse_warnings) is (weight is None)

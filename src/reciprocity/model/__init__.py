@@ -8,20 +8,24 @@ from .assessment import AREAS, FINDING_KEYS, ORIGIN_CLASSES, SEVERITIES, SEVERIT
 from .notice import (
     KINDS,
     SIZES,
+    SME_SIZES,
     AwardCriterion,
+    Change,
     Lot,
     LotResult,
     Money,
     Notice,
     Organisation,
+    Prize,
     Procedure,
     Received,
     SelectionCriterion,
     Tender,
+    sme_of_size,
 )
 
 __all__ = [
-    "AREAS", "FINDING_KEYS", "KINDS", "ORIGIN_CLASSES", "SEVERITIES", "SEVERITY_RANK", "SIZES", "STATUSES",
-    "Assessment", "AwardCriterion", "Finding", "Lot", "LotResult", "Money", "Notice", "Organisation", "Procedure",
-    "Received", "SelectionCriterion", "Tender",
+    "AREAS", "FINDING_KEYS", "KINDS", "ORIGIN_CLASSES", "SEVERITIES", "SEVERITY_RANK", "SIZES", "SME_SIZES",
+    "STATUSES", "Assessment", "AwardCriterion", "Change", "Finding", "Lot", "LotResult", "Money", "Notice",
+    "Organisation", "Prize", "Procedure", "Received", "SelectionCriterion", "Tender", "sme_of_size",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 KINDS = ("planning", "competition", "dir-awa-pre", "result", "cont-modif", "change", "completion", "other")
 SIZES = ("micro", "small", "medium", "sme", "large")
+SME_SIZES = ("micro", "small", "medium", "sme")
 
 
 @dataclass
@@ -38,9 +39,12 @@ class Organisation:
     identifiers: list[str] = field(default_factory=list)
     # e.g. "SIRET", "TVA", "HORS-UE" (DECP typeIdentifiant), parallel to `identifiers` where known
     identifier_types: list[str | None] = field(default_factory=list)
-    legal_type: str | None = None  # BT-11 buyer legal type / TED CA_TYPE
-    activity: str | None = None  # BT-10 / BT-610 main activity, TED CA_ACTIVITY / CE_ACTIVITY
+    legal_type: str | None = None  # BT-11 buyer legal type code, in every format (TED CA_TYPE mapped to it)
+    activity: str | None = None  # BT-10 / BT-610 main activity code, in every format (TED codes mapped to it)
+    legal_type_raw: str | None = None  # what a TED notice wrote: CA_TYPE code or CA_TYPE_OTHER free text
+    activity_raw: str | None = None  # what a TED notice wrote: CA_ACTIVITY / CE_ACTIVITY code or free text
     size: str | None = None  # BT-165: micro | small | medium | sme | large
+    sme: bool | None = None  # True: micro/small/medium/sme; False: eForms large or TED NO_SME; None: not said
     owner_nationalities: list[str] = field(default_factory=list)  # BT-706, alpha-2
     listed_on_regulated_market: bool | None = None  # BT-746
 
@@ -52,13 +56,23 @@ class Organisation:
             "identifiers": list(self.identifiers),
             "identifier_types": list(self.identifier_types),
             "activity": self.activity,
+            "legal_type_raw": self.legal_type_raw,
+            "activity_raw": self.activity_raw,
             "city": self.city,
             "postcode": self.postcode,
             "nuts": self.nuts,
             "size": self.size,
+            "sme": self.sme,
             "owner_nationalities": list(self.owner_nationalities),
             "listed_on_regulated_market": self.listed_on_regulated_market,
         }
+
+
+def sme_of_size(size: str | None) -> bool | None:
+    """Organisation.sme from a BT-165 size: True for micro/small/medium/sme, False for large, else None."""
+    if size in SME_SIZES:
+        return True
+    return False if size == "large" else None
 
 
 @dataclass
@@ -79,12 +93,14 @@ class SelectionCriterion:
 
 @dataclass
 class AwardCriterion:
-    """An award criterion (BT-539 type, BT-734 name, BT-541 weight)."""
+    """An award criterion (BT-539 type, BT-734 name, BT-541 weight with its BT-5421 kind)."""
 
     type: str | None = None  # price | cost | quality
     name: str | None = None
     weight: Decimal | None = None
     description: str | None = None
+    # what `weight` counts: percentage | points | rank (an order of importance, never a share); None: not stated
+    weight_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,7 +108,19 @@ class AwardCriterion:
             "name": self.name,
             "weight": _number(self.weight),
             "description": self.description,
+            "weight_kind": self.weight_kind,
         }
+
+
+@dataclass
+class Prize:
+    """A design-contest prize (BT-44 rank, BT-644 value)."""
+
+    rank: int | None = None
+    value: Money | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "value": _opt(self.value)}
 
 
 @dataclass
@@ -119,7 +147,8 @@ class Lot:
     electronic_submission: str | None = None  # BT-17: required | allowed | not-allowed
     gpa_covered: bool | None = None  # BT-115
     framework: str | None = None  # BT-765: none | fa-wo-rc | fa-w-rc | fa-mix
-    place_of_performance: list[str] = field(default_factory=list)  # country codes / NUTS
+    place_of_performance: list[str] = field(default_factory=list)  # country / NUTS codes; DECP "FR:<kind>:<code>"
+    prizes: list[Prize] = field(default_factory=list)  # BT-44 / BT-644
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +173,7 @@ class Lot:
             "gpa_covered": self.gpa_covered,
             "framework": self.framework,
             "place_of_performance": list(self.place_of_performance),
+            "prizes": [p.to_dict() for p in self.prizes],
         }
 
 
@@ -158,7 +188,8 @@ class Procedure:
     description: str | None = None
     cpv_main: str | None = None  # 8 digits, no check digit
     cpv_additional: list[str] = field(default_factory=list)
-    estimated_value: Money | None = None
+    estimated_value: Money | None = None  # BT-27; on a result notice the initial estimate, never the final total
+    awarded_value: Money | None = None  # BT-161 / TED VAL_TOTAL, TOTAL_FINAL_VALUE: total value awarded
     legal_basis: str | None = None  # BT-01, e.g. "32014L0024"
     framework: bool | None = None
     dps: bool | None = None
@@ -166,6 +197,7 @@ class Procedure:
     tender_deadline: date | None = None  # earliest lot deadline
     request_deadline: date | None = None
     electronic_submission: bool | None = None
+    submission_url: str | None = None  # TED URL_PARTICIPATION: where tenders are submitted electronically
     place_of_performance: list[str] = field(default_factory=list)
     max_lots_per_tenderer: int | None = None  # BT-31
     max_lots_awarded: int | None = None  # BT-33
@@ -194,6 +226,8 @@ class Procedure:
             "max_lots_awarded": self.max_lots_awarded,
             "all_lots_required": self.all_lots_required,
             "additional_info": self.additional_info,
+            "awarded_value": _opt(self.awarded_value),
+            "submission_url": self.submission_url,
         }
 
 
@@ -207,6 +241,7 @@ class Received:
     non_eea: int | None = None
     electronic: int | None = None
     requests: int | None = None  # part-req
+    large: int | None = None  # t-large (SDK >= 1.14): tenders from large firms
 
     def is_empty(self) -> bool:
         return all(value is None for value in self.to_dict().values())
@@ -251,6 +286,10 @@ class LotResult:
     advance_rate: Decimal | None = None  # DECP tauxAvance, share 0..1
     origin_france_share: Decimal | None = None  # DECP origineFrance, share 0..1
     origin_eu_share: Decimal | None = None  # DECP origineUE, share 0..1
+    estimated_value: Money | None = None  # TED award section: initial estimated value of the contract / lot
+    award_date: date | None = None  # BT-1451: date the winner was chosen
+    lowest_tender: Money | None = None  # BT-710
+    highest_tender: Money | None = None  # BT-711
 
     def to_dict(self) -> dict[str, Any]:
         received = self.received if self.received is not None and not self.received.is_empty() else None
@@ -258,12 +297,9 @@ class LotResult:
             "lot_id": self.lot_id,
             "status": self.status,
             "received": _opt(received),
-            "winners": [
-                {"name": w.name, "country": w.country, "size": w.size, "identifiers": list(w.identifiers),
-                 "identifier_types": list(w.identifier_types),
-                 "owner_nationalities": list(w.owner_nationalities)}
-                for w in self.winners
-            ],
+            "winners": [{"name": w.name, "country": w.country, "size": w.size, "identifiers": list(w.identifiers),
+                         "identifier_types": list(w.identifier_types),
+                         "owner_nationalities": list(w.owner_nationalities), "sme": w.sme} for w in self.winners],
             "value": _opt(self.value),
             "tenders": [t.to_dict() for t in self.tenders],
             "contract_date": _iso(self.contract_date),
@@ -272,7 +308,23 @@ class LotResult:
             "advance_rate": _number(self.advance_rate),
             "origin_france_share": _number(self.origin_france_share),
             "origin_eu_share": _number(self.origin_eu_share),
+            "estimated_value": _opt(self.estimated_value),
+            "award_date": _iso(self.award_date),
+            "lowest_tender": _opt(self.lowest_tender),
+            "highest_tender": _opt(self.highest_tender),
         }
+
+
+@dataclass
+class Change:
+    """The change block of a notice (eForms efac:Changes): which notice it changes (BT-758) and why (BT-140)."""
+
+    notice: str | None = None  # BT-758 changed notice identifier ("<uuid>-<version>"), when stated
+    reason: str | None = None  # BT-140 change-corrig-justification code
+    sections: list[str] = field(default_factory=list)  # BT-13716 changed section identifiers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"notice": self.notice, "reason": self.reason, "sections": list(self.sections)}
 
 
 @dataclass
@@ -297,6 +349,8 @@ class Notice:
     results: list[LotResult] = field(default_factory=list)
     parse_warnings: list[str] = field(default_factory=list)
     source: str | None = None  # file name (and archive member) it was read from
+    # set when the notice changes an earlier one; a result notice with a change block keeps kind "result"
+    changes: Change | None = None
 
     def warn(self, message: str) -> None:
         """Record a value we could not read (never guess it)."""
@@ -324,6 +378,7 @@ class Notice:
             "results": [r.to_dict() for r in self.results],
             "parse_warnings": list(self.parse_warnings),
             "source": self.source,
+            "changes": _opt(self.changes),
         }
 
 

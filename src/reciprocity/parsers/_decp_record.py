@@ -2,8 +2,9 @@
 
 Modifications (avenants) carry the NEW montant / valeurGlobale, dureeMois and titulaires, not deltas
 (decp.md §2-3). We keep one notice per contract and apply them in order (by modification `id` when every
-modification has one, else in file order) so the notice holds the current values; each replaced value is
-recorded in `parse_warnings` with its initial value and the modification that changed it.
+modification has one, else by date: notification (signature for concessions), then publication; never by their
+place in the file) so the notice holds the current values; each replaced value is recorded in `parse_warnings`
+with its initial value and the modification that changed it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +57,8 @@ def to_notice(record: dict[str, Any], container: str | None, schema_2022: bool, 
     notice.procedure = procedure(record, form, cpv_code, notice)
     duration = values.count(current["dureeMois"], "dureeMois", notice)
     notice.lots = [Lot(id="1", title=notice.procedure.title, cpv_main=cpv_code,
-                       duration=None if duration is None else f"{duration} MONTH")]
+                       duration=None if duration is None else f"{duration} MONTH",
+                       place_of_performance=list(notice.procedure.place_of_performance))]
     notice.results = [result(record, current, shape, notice)]
     return notice
 
@@ -94,7 +97,7 @@ def notice_id(record: dict[str, Any], notice: Notice) -> str:
 def current_values(record: dict[str, Any], shape: _Shape, notice: Notice) -> dict[str, Any]:
     """Amount, duration and winners after every modification (each change recorded in parse_warnings)."""
     current = {key: record.get(key) for key in (shape.value, "dureeMois", shape.winners)}
-    for label, mod in _modifications(record, notice):
+    for label, mod in _modifications(record, shape, notice):
         when = _when(mod, shape)
         for key in (shape.value, "dureeMois"):
             if not values.is_blank(mod.get(key)) and mod[key] != current[key]:
@@ -134,7 +137,7 @@ def _when(mod: dict[str, Any], shape: _Shape) -> str:
     return "date unknown"
 
 
-def _modifications(record: dict[str, Any], notice: Notice) -> list[tuple[str, dict[str, Any]]]:
+def _modifications(record: dict[str, Any], shape: _Shape, notice: Notice) -> list[tuple[str, dict[str, Any]]]:
     """The record's modifications as (label, object), in notification order (see the module docstring)."""
     found = []
     for position, mod in enumerate(parties.items(record.get("modifications"), "modification"), start=1):
@@ -144,7 +147,20 @@ def _modifications(record: dict[str, Any], notice: Notice) -> list[tuple[str, di
             notice.warn(f"modifications[{position}]: {str(mod)[:40]!r} is not a modification; ignored")
     if found and all(ident is not None for ident, _, _ in found):
         found.sort(key=lambda entry: entry[0])
+    else:
+        found.sort(key=lambda entry: _dated(entry[2], entry[1], shape, notice))  # stable: same dates keep file order
     return [(f"modification {ident if ident is not None else position}", mod) for ident, position, mod in found]
+
+
+def _dated(mod: dict[str, Any], position: int, shape: _Shape, notice: Notice) -> tuple[date, date]:
+    """Sort key of a modification without `id`: its notification date (else its publication date), then its
+    publication date; an undated one goes last."""
+    notified = values.decp_date(mod.get(shape.modified), shape.modified, notice)
+    published = values.decp_date(mod.get("datePublicationDonneesModification"), "datePublicationDonneesModification",
+                                 notice)
+    if notified is None and published is None:
+        notice.warn(f"modifications[{position}]: no date; applied after the dated ones")
+    return notified or published or date.max, published or date.max
 
 
 def _sequence(value: Any) -> int | None:
@@ -164,6 +180,7 @@ def procedure(record: dict[str, Any], form: str, cpv_code: str | None, notice: N
         nature = values.nature_from_cpv(cpv_code, notice)
     techniques = [values.fold(t) for t in _strings(record.get("techniques", record.get("technique")), "technique")]
     return Procedure(
+        place_of_performance=values.places(record.get("lieuExecution"), notice),
         type=values.procedure_type(record.get("procedure"), notice),
         contract_nature=nature,
         title=values.text(record.get("objet")),

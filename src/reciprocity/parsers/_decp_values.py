@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from ..countries import normalise_country
 from ..model import Notice
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)")
@@ -199,3 +200,40 @@ def concession_nature(value: Any, notice: Notice) -> str | None:
         return "services"
     notice.warn(f"nature: unknown concession nature {raw[:60]!r}; contract nature left empty")
     return None
+
+
+# lieuExecution typeCode (decp.md §2-3, any case or accents) -> the kind written in `place_of_performance`, with the
+# shape a code of that kind has. A NUTS code (FRK26) or a country code is written as such, whatever its typeCode.
+_PLACE_KINDS = {
+    "code postal": ("postcode", re.compile(r"\d{5}")),
+    "code commune": ("commune", re.compile(r"\d{5}|2[AB]\d{3}")),
+    "code arrondissement": ("arrondissement", re.compile(r"[0-9AB]{3,5}")),
+    "code canton": ("canton", re.compile(r"[0-9AB]{3,5}")),
+    "code departement": ("departement", re.compile(r"\d{2}|2[AB]|97\d")),
+    "code region": ("region", re.compile(r"\d{2}")),
+    "code pays": ("country", None),  # anything but a country code is invalid
+}
+_NUTS = re.compile(r"FR[A-Z0-9]{1,3}")
+
+
+def places(value: Any, notice: Notice) -> list[str]:
+    """lieuExecution {code, typeCode} as one place of performance: "FR:<kind>:<code>" for a French postcode,
+    commune (INSEE), arrondissement, canton, département or région; a NUTS or country code as it is.
+
+    A code that does not have the shape of its type ("DEP", a 2-digit postcode) gives [] plus a warning.
+    """
+    if not isinstance(value, dict):
+        return []
+    raw, kind_text = text(value.get("code")), text(value.get("typeCode"))
+    if raw is None:
+        return []
+    code = raw.upper().replace(" ", "")
+    kind, shape = _PLACE_KINDS.get(fold(kind_text or ""), (None, None))
+    if _NUTS.fullmatch(code):
+        return [code]
+    if len(code) == 2 and code.isalpha() and (country := normalise_country(code)):
+        return [country]
+    if kind is None or shape is None or not shape.fullmatch(code):
+        notice.warn(f"lieuExecution: code {raw[:20]!r} is not a valid {kind_text or 'place code'}; left empty")
+        return []
+    return [f"FR:{kind}:{code}"]

@@ -6,13 +6,17 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ..model import AwardCriterion, Lot, Money, SelectionCriterion
-from ._eforms_values import EXT, Reader, code, every, first, scheme_is
+from ..model import AwardCriterion, Lot, Money, Prize, SelectionCriterion
+from ._eforms_values import EXT, Reader, code, codes, every, first, scheme_is
 
 # BT-809 turnover codes (SDK >= 1.13): general, average, specific, specific average yearly turnover.
 TURNOVER_CODES = frozenset({"slc-stand-to-gen", "slc-stand-to-avg", "slc-stand-to-spec", "slc-stand-to-spec-avg"})
 _EU_FUNDS = {"eu-funds": True, "no-eu-funds": False}
 _VARIANTS = {"allowed": True, "required": True, "not-allowed": False}
+# BT-5421 number-weight code -> AwardCriterion.weight_kind. "dec-*" is a weight written as a plain number with no
+# unit (OP's TED converter writes it for a bare TED weighting): its kind is not stated.
+_WEIGHT_KINDS = {"per-exa": "percentage", "per-mid": "percentage", "poi-exa": "points", "poi-mid": "points",
+                 "ord-imp": "rank", "dec-exa": None, "dec-mid": None}
 
 
 def lot_elements(root: etree._Element) -> list[etree._Element]:
@@ -59,7 +63,30 @@ def read_lot(element: etree._Element, read: Reader) -> Lot:
         framework=code(process, "cac:ContractingSystem/cbc:ContractingSystemTypeCode"
                                 "[@listName='framework-agreement']"),  # BT-765
         place_of_performance=places(project, read),
+        prizes=_prizes(terms, read),
     )
+
+
+def lots_groups(root: etree._Element) -> dict[str, list[str]]:
+    """BT-330 groups of lots: group id (GLO-xxxx) -> the ids of its lots (BT-1375)."""
+    return {group_id: codes(group, "cac:ProcurementProjectLotReference/cbc:ID")
+            for group in every(root, "cac:TenderingTerms/cac:LotDistribution/cac:LotsGroup")
+            if (group_id := code(group, "cbc:LotsGroupID"))}
+
+
+def apply_group_terms(root: etree._Element, lots: list[Lot], read: Reader) -> None:
+    """Award and selection criteria stated once for a group of lots (the LotsGroup's TenderingTerms) apply to
+    each lot of the group that states none of its own."""
+    groups = lots_groups(root)
+    for element in every(root, "cac:ProcurementProjectLot"):
+        if not _has_scheme(element, "lotsgroup"):
+            continue
+        terms = first(element, "cac:TenderingTerms")
+        award, selection = _award_criteria(terms, read), _selection_criteria(terms, read)
+        members = set(groups.get(code(element, "cbc:ID") or "", []))
+        for lot in (lot for lot in lots if lot.id in members):
+            lot.award_criteria = lot.award_criteria or list(award)
+            lot.selection_criteria = lot.selection_criteria or list(selection)
 
 
 def _lot_id(element: etree._Element, read: Reader) -> str:
@@ -167,19 +194,31 @@ def _award_criteria(terms: etree._Element | None, read: Reader) -> list[AwardCri
     criteria = []
     path = "cac:AwardingTerms/cac:AwardingCriterion/cac:SubordinateAwardingCriterion"
     for element in every(terms, path):
+        weight, kind = _weight(element, read)
         criteria.append(AwardCriterion(
             type=code(element, "cbc:AwardingCriterionTypeCode"),
             name=read.text(element, "cbc:Name"),
-            weight=_weight(element, read),
+            weight=weight,
             description=read.text(element, "cbc:Description"),
+            weight_kind=kind,
         ))
     return criteria
 
 
-def _weight(criterion: etree._Element, read: Reader) -> Decimal | None:
-    """BT-541 weight: the ParameterNumeric whose ParameterCode has listName number-weight."""
+def _weight(criterion: etree._Element, read: Reader) -> tuple[Decimal | None, str | None]:
+    """BT-541 weight and its BT-5421 kind: the ParameterNumeric whose ParameterCode has listName number-weight."""
     for parameter in every(criterion, f"{EXT}/efac:AwardCriterionParameter"):
         parameter_code = first(parameter, "efbc:ParameterCode")
         if parameter_code is not None and parameter_code.get("listName") == "number-weight":
-            return read.decimal(parameter, "efbc:ParameterNumeric", "BT-541")
-    return None
+            kind_code = (parameter_code.text or "").strip()
+            if kind_code not in _WEIGHT_KINDS:
+                read.warn("BT-5421", f"unknown weight kind {kind_code!r}; weight kind left null")
+            return read.decimal(parameter, "efbc:ParameterNumeric", "BT-541"), _WEIGHT_KINDS.get(kind_code)
+    return None, None
+
+
+def _prizes(terms: etree._Element | None, read: Reader) -> list[Prize]:
+    """Design-contest prizes: BT-44 rank and BT-644 value."""
+    return [Prize(rank=read.integer(prize, "cbc:RankCode", "BT-44"),
+                  value=read.money(prize, "cbc:ValueAmount", "BT-644"))
+            for prize in every(terms, "cac:AwardingTerms/cac:Prize")]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..model import Organisation
+from ..model import Organisation, sme_of_size
 from ._eforms_values import EXT, Reader, code, codes, every, first
 
 _ORGANIZATIONS = f"{EXT}/efac:Organizations"
@@ -52,7 +52,8 @@ class Organisations:
             nuts=code(address, "cbc:CountrySubentityCode"),  # BT-507
             identifiers=ids,
             identifier_types=types,
-            size=self._size(company),
+            size=(size := self._size(company)),
+            sme=sme_of_size(size),  # BT-165 "large" says the winner is no SME
             owner_nationalities=self._owner_nationalities(organization),
             listed_on_regulated_market=read.boolean(organization, "efbc:ListedOnRegulatedMarketIndicator",
                                                     "BT-746"),

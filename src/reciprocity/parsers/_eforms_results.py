@@ -4,10 +4,14 @@ Links (fields.md): LotResult/LotTender (OPT-320) -> LotTender/TenderingParty (OP
 (OPT-300) -> ORG (OPT-200). Contracts (SettledContract) point at their tender (BT-3202).
 
 Choices, each visible in the output: winners exist only for a result with winner chosen (BT-142 selec-w) or no
-BT-142 at all (VEAT, modifications); when the result's contracts name their tenders, those tenders are the winning
-ones, else every tender the result lists. The result value is the winning tenders' BT-720 (summed, with a warning,
-when there are several), else the framework maximum BT-709, else the notice value BT-161 when the notice has a
-single result; the last two say so in `parse_warnings`.
+BT-142 at all (VEAT, modifications). A result's own tenders are those it lists whose TenderLot is its lot (or a
+group of lots containing it); real notices cross references, so a result listing only other lots' tenders takes the
+tenders submitted for its lot instead (with a warning). Its contracts only pick the winners among its own tenders
+(a contract may cover several lots); when they name none of them, another contract of the notice signed on one of
+them does, else every own tender is kept (warned when the contract points at another lot's tender).
+The result value is the winning tenders' BT-720 (summed, with a warning, when there are several), else the
+framework maximum BT-709, else the notice value BT-161 when the notice has a single result; the last two say so in
+`parse_warnings`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from decimal import Decimal
 from lxml import etree
 
 from ..model import LotResult, Money, Organisation, Received, Tender
+from ._eforms_lots import lots_groups
 from ._eforms_orgs import Organisations
 from ._eforms_values import EXT, Reader, code, codes, every, first
 
@@ -26,8 +31,11 @@ RESULT = f"{EXT}/efac:NoticeResult"
 _STATUS = {"selec-w": "awarded", "clos-nw": "no-award", "open-nw": "open"}
 # BT-760 received-submission-type -> Received field.
 _RECEIVED = {"tenders": "total", "t-sme": "sme", "t-oth-eea": "other_eea", "t-no-eea": "non_eea",
-             "t-esubm": "electronic", "part-req": "requests"}
+             "t-esubm": "electronic", "part-req": "requests", "t-large": "large"}
 _SME_PARTS = ("t-micro", "t-small", "t-med")
+# BT-760 counts that split the tenders received: the counts of one group never add up to more than that total
+_PARTS_OF_TOTAL = (("t-sme", "t-large"), ("t-micro", "t-small", "t-med", "t-large"), ("t-oth-eea", "t-no-eea"),
+                   ("t-esubm",), ("t-verif-inad",), ("t-no-verif",))
 _SUBCONTRACTING = {"yes": True, "no": False, "unknown": None, "not-known": None}
 
 
@@ -41,6 +49,14 @@ class Results:
         self.tenders = _index(self.block, "efac:LotTender")
         self.parties = _index(self.block, "efac:TenderingParty")
         self.contracts = _index(self.block, "efac:SettledContract")
+        self.groups_of: dict[str, set[str]] = {}
+        for group_id, lot_ids in lots_groups(root).items():
+            for lot_id in lot_ids:
+                self.groups_of.setdefault(lot_id, set()).add(group_id)
+
+    def total(self) -> Money | None:
+        """BT-161: the total value of the contracts this notice awards."""
+        return self.read.money(self.block, "cbc:TotalAmount", "BT-161")
 
     def lot_results(self) -> list[LotResult]:
         """Every efac:LotResult, in document order; without any, one result per lot read from its tenders."""
@@ -55,10 +71,26 @@ class Results:
         status_code = code(element, "cbc:TenderResultCode")
         if status_code and status_code not in _STATUS:
             self.read.warn("BT-142", f"unknown result code {status_code!r}")
-        tender_ids = codes(element, "efac:LotTender/cbc:ID")
-        contracts = self._contracts(element, tender_ids)
         lot_id = code(element, "efac:TenderLot/cbc:ID")  # BT-13713
+        tender_ids = self._own_tenders(lot_id, codes(element, "efac:LotTender/cbc:ID"))
+        contracts = self._contracts(element, tender_ids)
         return self._result(lot_id, status_code, tender_ids, contracts, element, result_count)
+
+    def _belongs(self, tender_id: str, lot_id: str | None) -> bool:
+        """Whether a tender was submitted for `lot_id` (or a group of lots containing it, or names no lot)."""
+        tender_lot = code(self.tenders.get(tender_id), "efac:TenderLot/cbc:ID")
+        return lot_id is None or tender_lot is None or tender_lot == lot_id or tender_lot in self.groups_of.get(
+            lot_id, ())
+
+    def _own_tenders(self, lot_id: str | None, listed: list[str]) -> list[str]:
+        """The listed tenders submitted for this lot; when it lists only other lots' tenders, those of its lot."""
+        own = [t for t in listed if self._belongs(t, lot_id)]
+        if listed and not own:
+            own = [t for t, e in self.tenders.items() if code(e, "efac:TenderLot/cbc:ID") == lot_id]
+            self.read.warn("OPT-320", f"lot {lot_id}: its LotResult lists only tenders of other lots "
+                                      f"({', '.join(listed)}); read from the tenders for this lot "
+                                      f"({', '.join(own) or 'none'}) instead")
+        return own
 
     def _results_from_tenders(self) -> list[LotResult]:
         """VEAT and modification notices may give tenders and contracts but no LotResult: group tenders by lot."""
@@ -77,7 +109,7 @@ class Results:
         """One LotResult from its status, tenders and contracts (element: the efac:LotResult, if any)."""
         read = self.read
         awarded = status_code in (None, "selec-w")  # VEAT and modification notices state no BT-142
-        winning = _winning(tender_ids, contracts) if awarded else []
+        winning = self._winning(lot_id, tender_ids, contracts) if awarded else []
         winners, group = self._winners(winning)
         return LotResult(
             lot_id=lot_id,
@@ -89,7 +121,29 @@ class Results:
             contract_date=_earliest(read.date(c, "cbc:IssueDate", "BT-145") for c in contracts),
             contract_id=next((cid for c in contracts if (cid := code(c, "efac:ContractReference/cbc:ID"))), None),
             awarded_to_group=group,
+            award_date=_earliest(read.date(c, "cbc:AwardDate", "BT-1451") for c in contracts),
+            lowest_tender=read.money(element, "cbc:LowerTenderAmount", "BT-710"),
+            highest_tender=read.money(element, "cbc:HigherTenderAmount", "BT-711"),
         )
+
+    def _winning(self, lot_id: str | None, tender_ids: list[str], contracts: list[etree._Element]) -> list[str]:
+        """The winning tenders of an awarded result (see the module doc).
+
+        A LotResult may list every tender it received (OPT-320), not only the winners: those its contracts were
+        signed on (BT-3202) win; a result without listed tenders takes its contracts' tenders for its lot.
+        """
+        signed = _signed(contracts)
+        candidates = tender_ids or signed
+        picked = [t for t in candidates if t in signed and self._belongs(t, lot_id)]
+        if picked:
+            return picked
+        crossed = [t for t in signed if not self._belongs(t, lot_id)]
+        if crossed:
+            self.read.warn("BT-3202", f"lot {lot_id}: its contract is signed on tenders of other lots "
+                                      f"({', '.join(crossed)}); not taken as this lot's winners")
+        # its own contracts name none of its tenders: another contract of the notice may (one covering several lots)
+        elsewhere = _signed(list(self.contracts.values()))
+        return [t for t in tender_ids if t in elsewhere] or tender_ids
 
     def _received(self, element: etree._Element | None, lot_id: str | None) -> Received:
         """BT-759 counts paired with their BT-760 type; t-sme, else t-micro + t-small + t-med when only those."""
@@ -106,7 +160,22 @@ class Results:
             received.sme = sum(counts[part] for part in _SME_PARTS)
         elif received.sme is None and any(part in counts for part in _SME_PARTS):
             self.read.warn("BT-760", f"lot {lot_id}: no t-sme count and an incomplete micro/small/medium split")
+        self._check_sums(counts, lot_id)
         return received
+
+    def _check_sums(self, counts: dict[str, int], lot_id: str | None) -> None:
+        """Warn on counts that cannot add up: parts over the tenders received, t-sme against its parts."""
+        total = counts.get("tenders")
+        for group in _PARTS_OF_TOTAL:
+            present = [kind for kind in group if kind in counts]
+            if total is not None and present and sum(counts[k] for k in present) > total:
+                self.read.warn("BT-759", f"lot {lot_id}: {' + '.join(present)} = {sum(counts[k] for k in present)} "
+                                         f"is more than the {total} tenders received")
+        if "t-sme" in counts and all(part in counts for part in _SME_PARTS):
+            parts = sum(counts[part] for part in _SME_PARTS)
+            if parts != counts["t-sme"]:
+                self.read.warn("BT-759", f"lot {lot_id}: t-micro + t-small + t-med = {parts} but t-sme = "
+                                         f"{counts['t-sme']}")
 
     def _winners(self, tender_ids: list[str]) -> tuple[list[Organisation], bool | None]:
         """Organisations behind the winning tenders, and whether one winning party is a group (several Tenderers)."""
@@ -177,14 +246,9 @@ class Results:
         return [c for c in self.contracts.values() if wanted.intersection(codes(c, "efac:LotTender/cbc:ID"))]
 
 
-def _winning(tender_ids: list[str], contracts: list[etree._Element]) -> list[str]:
-    """The winning tenders of an awarded result.
-
-    A LotResult may list every tender it received (OPT-320), not only the winners: when its contracts name the
-    tender they were signed on (BT-3202), those are the winners; otherwise every listed tender is.
-    """
-    signed = list(dict.fromkeys(t for c in contracts for t in codes(c, "efac:LotTender/cbc:ID")))
-    return [t for t in tender_ids if t in signed] or signed or tender_ids
+def _signed(contracts: list[etree._Element]) -> list[str]:
+    """The tenders these contracts were signed on (BT-3202), in order, once each."""
+    return list(dict.fromkeys(t for c in contracts for t in codes(c, "efac:LotTender/cbc:ID")))
 
 
 def _index(block: etree._Element | None, path: str) -> dict[str, etree._Element]:

@@ -15,7 +15,9 @@ from collections import defaultdict
 from lxml import etree
 
 from ..model import AwardCriterion, Lot, LotResult, Money, Notice, Organisation, Received, Tender
+from ._ted_codes import set_buyer_codes
 from ._ted_r209 import set_deadline
+from ._ted_r209_awards import spread_initial_estimates
 from ._ted_values import (
     attr,
     cpv,
@@ -59,6 +61,9 @@ PROCEDURE_TYPES = {
     "F18_PT_NEGOTIATED_WITHOUT_PUBLICATION_CONTRACT_NOTICE": ("neg-wo-call", None),
     "PT_NEGOTIATED_WITHOUT_PUBLICATION": ("neg-wo-call", None),
 }
+# what the notice involves: NOTICE_INVOLVES(_DESC) wrap elements, the defence forms give an attribute value
+_INVOLVES = ("NOTICE_INVOLVES", "NOTICE_INVOLVES_DESC", "NOTICE_INVOLVES_DEFENCE", "NOTICE_INVOLVES_DESC_DEFENCE")
+_FRAMEWORK_VALUES = {"ESTABLISHMENT_FRAMEWORK_AGREEMENT", "CONCLUSION_FRAMEWORK_AGREEMENT"}
 _LOT_TAG = re.compile(r"^(F\d+_)?ANNEX_B$|^LOT_PRIOR_INFORMATION$")
 _AWARD_TAG = re.compile(r"^AWARD_OF_CONTRACT(_DEFENCE)?$")
 
@@ -85,6 +90,7 @@ def read_form(form: etree._Element, notice: Notice) -> None:
         lot.gpa_covered = notice.procedure.gpa_covered
     awards = [e for tag, found in index.items() if _AWARD_TAG.match(tag) for e in found]
     notice.results = [_read_award(a, notice) for a in sorted(awards, key=_document_order(body))]
+    spread_initial_estimates(notice)
 
 
 def _first(index: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
@@ -100,8 +106,8 @@ def _award_criteria(index: dict[str, list[etree._Element]], notice: Notice) -> l
     for definition in index.get("CRITERIA_DEFINITION", []):
         name = text(find(definition, "CRITERIA"))
         if name:
-            weight = parse_weight(findtext(definition, "WEIGHTING"), notice, "CRITERIA_DEFINITION/WEIGHTING")
-            criteria.append(AwardCriterion(name=name, weight=weight))
+            weight, kind = parse_weight(findtext(definition, "WEIGHTING"), notice, "CRITERIA_DEFINITION/WEIGHTING")
+            criteria.append(AwardCriterion(name=name, weight=weight, weight_kind=kind))
     return criteria
 
 
@@ -116,10 +122,14 @@ def _read_buyer(index: dict[str, list[etree._Element]], notice: Notice) -> None:
     if buyer is None:
         notice.warn("CA_CE_CONCESSIONAIRE_PROFILE absent: no buyer")
     notice.buyer = buyer or Organisation()
-    notice.buyer.legal_type = (attr(_first(index, "TYPE_OF_CONTRACTING_AUTHORITY"), "VALUE")
-                               or text(_first(index, "TYPE_OF_CONTRACTING_AUTHORITY_OTHER")))
-    notice.buyer.activity = (attr(_first(index, "TYPE_OF_ACTIVITY"), "VALUE")
-                             or text(_first(index, "TYPE_OF_ACTIVITY_OTHER")))
+    legal = (attr(_first(index, "TYPE_OF_CONTRACTING_AUTHORITY"), "VALUE"),
+             text(_first(index, "TYPE_OF_CONTRACTING_AUTHORITY_OTHER")))
+    # utilities entities (ACTIVITY_OF_CONTRACTING_ENTITY, BT-610) or authorities (TYPE_OF_ACTIVITY, BT-10)
+    entity = "ACTIVITY_OF_CONTRACTING_ENTITY"
+    tag = entity if index.get(entity) or index.get(f"{entity}_OTHER") else "TYPE_OF_ACTIVITY"
+    activity = (attr(_first(index, tag), "VALUE"), text(_first(index, f"{tag}_OTHER")))
+    table = "entity_activity" if tag == entity else "authority_activity"
+    set_buyer_codes(notice.buyer, notice, legal, activity, table, "TYPE_AND_ACTIVITIES")
 
 
 def _read_procedure(body: etree._Element, index: dict[str, list[etree._Element]], notice: Notice) -> None:
@@ -142,11 +152,26 @@ def _read_procedure(body: etree._Element, index: dict[str, list[etree._Element]]
     gpa = attr(_first(index, "CONTRACT_COVERED_GPA"), "VALUE")
     proc.gpa_covered = {"YES": True, "NO": False}.get(gpa or "")
     set_deadline(proc, parse_dmy(_first(index, "RECEIPT_LIMIT_DATE"), notice, "RECEIPT_LIMIT_DATE"))
-    proc.framework = True if index.get("CONCLUSION_FRAMEWORK_AGREEMENT") else None
+    proc.framework = _framework(index)
+    # TOTAL_FINAL_VALUE is what was awarded, never the estimate (the award sections give the initial estimates)
     total = _first(index, "TOTAL_FINAL_VALUE")
-    costs = find(total, "COSTS_RANGE_AND_CURRENCY_WITH_VAT_RATE") if total is not None else _procedure_costs(index)
-    proc.estimated_value = _costs(costs, notice, "procedure value")
+    if total is not None:
+        proc.awarded_value = _costs(find(total, "COSTS_RANGE_AND_CURRENCY_WITH_VAT_RATE"), notice, "TOTAL_FINAL_VALUE")
+    proc.estimated_value = _costs(_procedure_costs(index), notice, "procedure value")
     proc.additional_info = paragraphs(_first(index, "ADDITIONAL_INFORMATION"))
+
+
+def _framework(index: dict[str, list[etree._Element]]) -> bool | None:
+    """Framework agreement: an element (CONCLUSION_FRAMEWORK_AGREEMENT) in the civil forms, an attribute value in
+    the defence ones (NOTICE_INVOLVES_DEFENCE / NOTICE_INVOLVES_DESC_DEFENCE), FRAMEWORK_AGREEMENT YES/NO in PINs.
+    A notice stating that it involves a public contract (PUBLIC_CONTRACT) is no framework."""
+    values = {attr(e, "VALUE") for tag in _INVOLVES for e in index.get(tag, [])}
+    flags = {attr(e, "VALUE") for e in index.get("FRAMEWORK_AGREEMENT", [])}
+    if values & _FRAMEWORK_VALUES or index.get("CONCLUSION_FRAMEWORK_AGREEMENT") or "YES" in flags:
+        return True
+    involves_contract = "PUBLIC_CONTRACT" in values or any(
+        find(e, "PUBLIC_CONTRACT") is not None for tag in _INVOLVES for e in index.get(tag, []))
+    return False if involves_contract or "NO" in flags else None
 
 
 def _procedure_costs(index: dict[str, list[etree._Element]]) -> etree._Element | None:
@@ -209,6 +234,8 @@ def _read_award(award: etree._Element, notice: Notice) -> LotResult:
     info = find(award, "CONTRACT_VALUE_INFORMATION")
     costs = None if info is None else find(info, "COSTS_RANGE_AND_CURRENCY_WITH_VAT_RATE")
     result.value = _costs(costs, notice, f"{where} value")
+    initial = None if info is None else find(info, "INITIAL_ESTIMATED_TOTAL_VALUE_CONTRACT")
+    result.estimated_value = _costs(initial, notice, f"{where} initial estimate")
     likely = find(award, ".//CONTRACT_LIKELY_SUB_CONTRACTED")
     unlikely = find(award, ".//NO_CONTRACT_LIKELY_SUB_CONTRACTED")
     if likely is not None or unlikely is not None:

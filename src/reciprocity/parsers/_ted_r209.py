@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..model import AwardCriterion, Lot, Notice, Organisation, Procedure, SelectionCriterion
 from . import _ted_r209_awards
+from ._ted_codes import set_buyer_codes
 from ._ted_values import (
     Children,
     attr,
@@ -73,7 +74,7 @@ def read_form(form: etree._Element, notice: Notice) -> None:
     notice.lots = [_read_lot(d, i, notice) for i, d in enumerate(_lot_elements(contract), 1)] or [Lot(id="1")]
     _apply_procedure_to_lots(find(form, "LEFTI"), notice)
     notice.procedure.additional_info = paragraphs(find(form, "COMPLEMENTARY_INFO/INFO_ADD"))
-    _ted_r209_awards.read_results(form, notice)
+    _ted_r209_awards.read_results(form, notice, divided=find(contract, "LOT_DIVISION") is not None)
 
 
 def _read_buyers(body: etree._Element | None, notice: Notice) -> None:
@@ -83,11 +84,17 @@ def _read_buyers(body: etree._Element | None, notice: Notice) -> None:
         return
     buyer = organisation(find(body, "ADDRESS_CONTRACTING_BODY"), notice, "ADDRESS_CONTRACTING_BODY")
     notice.buyer = buyer or Organisation()
-    # BT-11 legal type: CA_TYPE/@VALUE (F02/F03) or free text CA_TYPE_OTHER; F05/F06 have none
-    notice.buyer.legal_type = attr(find(body, "CA_TYPE"), "VALUE") or text(find(body, "CA_TYPE_OTHER"))
-    # BT-10 / BT-610 main activity: CA_ACTIVITY (classic) or CE_ACTIVITY (utilities), else the free text
-    notice.buyer.activity = (attr(find(body, "CA_ACTIVITY"), "VALUE") or attr(find(body, "CE_ACTIVITY"), "VALUE")
-                             or text(find(body, "CA_ACTIVITY_OTHER")) or text(find(body, "CE_ACTIVITY_OTHER")))
+    # BT-11 legal type: CA_TYPE (F02/F03) or free text CA_TYPE_OTHER; F05/F06 have none. BT-10 / BT-610 main
+    # activity: CA_ACTIVITY (classic) or CE_ACTIVITY (utilities), or their free text
+    legal = (attr(find(body, "CA_TYPE"), "VALUE"), text(find(body, "CA_TYPE_OTHER")))
+    prefix = "CE" if find(body, "CE_ACTIVITY") is not None or find(body, "CE_ACTIVITY_OTHER") is not None else "CA"
+    activity = (attr(find(body, f"{prefix}_ACTIVITY"), "VALUE"), text(find(body, f"{prefix}_ACTIVITY_OTHER")))
+    table = "entity_activity" if prefix == "CE" else "authority_activity"
+    set_buyer_codes(notice.buyer, notice, legal, activity, table, "CONTRACTING_BODY")
+    # URL_PARTICIPATION: "tenders must be submitted electronically via" this address (absent: not stated)
+    url = text(find(body, "URL_PARTICIPATION"))
+    if url is not None:
+        notice.procedure.electronic_submission, notice.procedure.submission_url = True, url
     for extra in iterfind(body, "ADDRESS_CONTRACTING_BODY_ADDITIONAL"):
         other = organisation(extra, notice, "ADDRESS_CONTRACTING_BODY_ADDITIONAL")
         if other is not None:
@@ -104,10 +111,11 @@ def _read_object(contract: etree._Element | None, notice: Notice) -> None:
     proc.cpv_main = cpv(find(contract, "CPV_MAIN/CPV_CODE"))
     nature = attr(find(contract, "TYPE_CONTRACT"), "CTYPE")
     proc.contract_nature = nature.lower() if nature else None
-    # BT-27 estimate (CN), or the total final value of a CAN (VAL_TOTAL / VAL_RANGE_TOTAL)
-    proc.estimated_value = (money(find(contract, "VAL_ESTIMATED_TOTAL"), notice, "OBJECT_CONTRACT/VAL_ESTIMATED_TOTAL")
-                            or money(find(contract, "VAL_TOTAL"), notice, "OBJECT_CONTRACT/VAL_TOTAL"))
-    if proc.estimated_value is None:
+    # BT-27 estimate (CN); a CAN gives the total final value (VAL_TOTAL / VAL_RANGE_TOTAL) instead, which is what
+    # was awarded, not an estimate: its initial estimates are in the award sections (`_ted_r209_awards`)
+    proc.estimated_value = money(find(contract, "VAL_ESTIMATED_TOTAL"), notice, "OBJECT_CONTRACT/VAL_ESTIMATED_TOTAL")
+    proc.awarded_value = money(find(contract, "VAL_TOTAL"), notice, "OBJECT_CONTRACT/VAL_TOTAL")
+    if proc.awarded_value is None:
         range_warning(find(contract, "VAL_RANGE_TOTAL"), notice, "OBJECT_CONTRACT/VAL_RANGE_TOTAL")
     _read_lot_division(find(contract, "LOT_DIVISION"), proc, notice)
 
@@ -151,7 +159,6 @@ def _read_procedure(procedure: etree._Element | None, notice: Notice) -> None:
     elif find(procedure, "NO_CONTRACT_COVERED_GPA") is not None:
         proc.gpa_covered = False
     set_deadline(proc, parse_date(findtext(procedure, "DATE_RECEIPT_TENDERS"), notice, "DATE_RECEIPT_TENDERS"))
-    # R2.0.9 has no e-submission field (URL_PARTICIPATION is only an address): electronic_submission stays null
 
 
 def set_deadline(proc: Procedure, deadline: date | None) -> None:
@@ -203,8 +210,9 @@ def _award_criteria(box: Children, notice: Notice) -> list[AwardCriterion]:
     criteria = []
     for kind, tag in (("quality", "AC_QUALITY"), ("cost", "AC_COST"), ("price", "AC_PRICE")):
         for element in box.all(tag):
-            weight = parse_weight(findtext(element, "AC_WEIGHTING"), notice, f"{tag}/AC_WEIGHTING")
-            criteria.append(AwardCriterion(type=kind, name=text(find(element, "AC_CRITERION")), weight=weight))
+            weight, weight_kind = parse_weight(findtext(element, "AC_WEIGHTING"), notice, f"{tag}/AC_WEIGHTING")
+            criteria.append(AwardCriterion(type=kind, name=text(find(element, "AC_CRITERION")), weight=weight,
+                                           weight_kind=weight_kind))
     return criteria
 
 

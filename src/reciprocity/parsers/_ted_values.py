@@ -18,9 +18,30 @@ from ..model import Money, Notice, Organisation
 from ._xml import clean_text
 
 _AMOUNT_BLANKS = re.compile(r"[\s\u00a0\u202f']")
-# "40", "40 %", "0,5", "15 Punkte", "20 points": a plain number, maybe with a percent sign or a points unit
-_WEIGHT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:%|pkt\.?|punkte|points?|pts?\.?|pont|bodů|punktów|puncte)?$",
-                     re.IGNORECASE)
+# Units a TED AC_WEIGHTING / WEIGHTING may follow its number with, in the 24 EU languages (singular, plural and
+# the case forms a number takes, common abbreviations): points, or a percentage.
+_POINT_UNITS = (
+    "point", "points", "pt", "pts",  # EN, FR, DA
+    "punkt", "punkte", "pkt",  # DE, PL, ET
+    "punt", "punten", "punto", "punti",  # NL, IT, MT
+    "puntos", "ptos", "ponto", "pontos",  # ES, PT
+    "punkty", "punktów", "punktow",  # PL
+    "bod", "body", "bodů", "bodov", "boda", "bodova", "bodovi",  # CS, SK, HR
+    "točka", "točke", "točk", "točki",  # SL
+    "точка", "точки",  # BG
+    "punct", "puncte", "puncta",  # RO
+    "pont", "pontot", "pontszám",  # HU
+    "piste", "pistettä", "pisteet",  # FI
+    "poäng",  # SV
+    "punkti", "punktid", "punktu", "punkts",  # ET, LV
+    "balas", "balai", "balų", "balu",  # LT
+    "βαθμός", "βαθμοί", "βαθμούς", "βαθμών", "μονάδες", "μόρια",  # EL
+    "pointe", "phointe", "pointí",  # GA
+)
+_PERCENT_UNITS = ("%", "percent", "per cent", "pour cent", "prozent", "procent", "procento", "procenta", "procentů",
+                  "prosent", "prosenttia", "por ciento", "per cento", "por cento", "százalék", "procentai", "procenti")
+_UNIT_KINDS = {"": None, **dict.fromkeys(_POINT_UNITS, "points"), **dict.fromkeys(_PERCENT_UNITS, "percentage")}
+_WEIGHT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(.*?)\.?$")  # a number, then its unit (a closing period dropped)
 
 
 @lru_cache(maxsize=512)
@@ -221,15 +242,17 @@ def parse_int(value: str | None, notice: Notice, where: str) -> int | None:
         return None
 
 
-def parse_weight(value: str | None, notice: Notice, where: str) -> Decimal | None:
-    """An award criterion weighting ("40", "40 %", "0,5"); free text such as "40/100" -> None + warning."""
+def parse_weight(value: str | None, notice: Notice, where: str) -> tuple[Decimal | None, str | None]:
+    """An award criterion weighting and its kind: "40 %" percentage, "20 Punkte" / "30 точки" points, a bare "40"
+    of unstated kind (None). Anything else ("40/100", "50/50", "as per documents") -> (None, None) + warning."""
     if value is None or not value.strip():
-        return None
-    match = _WEIGHT.match(value.strip())
-    if match is None:
-        notice.warn(f"{where}: weighting {value.strip()!r} is not a plain number; weight left null")
-        return None
-    return Decimal(match.group(1).replace(",", "."))
+        return None, None
+    match = _WEIGHT.match(" ".join(value.split()))
+    unit = match.group(2).casefold() if match else None
+    if match is None or unit not in _UNIT_KINDS:
+        notice.warn(f"{where}: weighting {value.strip()!r} is not a number with a known unit; weight left null")
+        return None, None
+    return Decimal(match.group(1).replace(",", ".")), _UNIT_KINDS[unit]
 
 
 def country(element: etree._Element | None, notice: Notice, where: str) -> str | None:

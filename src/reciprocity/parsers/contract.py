@@ -17,11 +17,13 @@ from typing import Any
 from ..errors import NoticeParseError
 from ..model import (
     AwardCriterion,
+    Change,
     Lot,
     LotResult,
     Money,
     Notice,
     Organisation,
+    Prize,
     Procedure,
     Received,
     SelectionCriterion,
@@ -99,6 +101,7 @@ def notice_from_dict(data: dict[str, Any]) -> Notice:
             **{k: v for k, v in proc.items() if k in _PLAIN_PROCEDURE_FIELDS},
             cpv_additional=list(proc.get("cpv_additional") or []),
             estimated_value=_money(proc.get("estimated_value")),
+            awarded_value=_money(proc.get("awarded_value")),
             tender_deadline=_date(proc.get("tender_deadline")),
             request_deadline=_date(proc.get("request_deadline")),
             place_of_performance=list(proc.get("place_of_performance") or []),
@@ -107,20 +110,21 @@ def notice_from_dict(data: dict[str, Any]) -> Notice:
         results=[_result(r) for r in data.get("results") or []],
         parse_warnings=list(data.get("parse_warnings") or []),
         source=data.get("source"),
+        changes=_change(data.get("changes")),
     )
 
 
 _PLAIN_PROCEDURE_FIELDS = {
     "type", "accelerated", "contract_nature", "title", "description", "cpv_main", "legal_basis", "framework",
     "dps", "gpa_covered", "electronic_submission", "max_lots_per_tenderer", "max_lots_awarded",
-    "all_lots_required", "additional_info",
+    "all_lots_required", "additional_info", "submission_url",
 }
 _PLAIN_LOT_FIELDS = {
     "title", "description", "cpv_main", "duration", "sme_suitable", "reserved", "subcontracting_obligation",
     "eu_funds", "guarantee_required", "variants", "electronic_submission", "gpa_covered", "framework",
 }
 _PLAIN_ORG_FIELDS = {"name", "country", "city", "postcode", "nuts", "legal_type", "activity", "size",
-                     "listed_on_regulated_market"}
+                     "listed_on_regulated_market", "legal_type_raw", "activity_raw", "sme"}
 
 
 def _date(value: str | None) -> date | None:
@@ -159,13 +163,21 @@ def _lot(data: dict[str, Any]) -> Lot:
             for c in data.get("selection_criteria") or []
         ],
         award_criteria=[
-            AwardCriterion(c.get("type"), c.get("name"), _dec(c.get("weight")), c.get("description"))
+            AwardCriterion(c.get("type"), c.get("name"), _dec(c.get("weight")), c.get("description"),
+                           c.get("weight_kind"))
             for c in data.get("award_criteria") or []
         ],
         tender_deadline=_date(data.get("tender_deadline")),
         request_deadline=_date(data.get("request_deadline")),
         place_of_performance=list(data.get("place_of_performance") or []),
+        prizes=[Prize(p.get("rank"), _money(p.get("value"))) for p in data.get("prizes") or []],
     )
+
+
+def _change(data: dict[str, Any] | None) -> Change | None:
+    if data is None:
+        return None
+    return Change(data.get("notice"), data.get("reason"), list(data.get("sections") or []))
 
 
 def _result(data: dict[str, Any]) -> LotResult:
@@ -187,4 +199,8 @@ def _result(data: dict[str, Any]) -> LotResult:
         advance_rate=_dec(data.get("advance_rate")),
         origin_france_share=_dec(data.get("origin_france_share")),
         origin_eu_share=_dec(data.get("origin_eu_share")),
+        estimated_value=_money(data.get("estimated_value")),
+        award_date=_date(data.get("award_date")),
+        lowest_tender=_money(data.get("lowest_tender")),
+        highest_tender=_money(data.get("highest_tender")),
     )

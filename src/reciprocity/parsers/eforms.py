@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..errors import NoticeParseError
-from ..model import KINDS, Lot, Notice, Organisation, Procedure
-from ._eforms_lots import additional_cpvs, dps_code, lot_elements, places, read_lot
+from ..model import KINDS, Change, Lot, Notice, Organisation, Procedure
+from ._eforms_lots import additional_cpvs, apply_group_terms, dps_code, lot_elements, places, read_lot
 from ._eforms_orgs import Organisations
 from ._eforms_results import Results
-from ._eforms_values import EXT, Reader, code, every, first
+from ._eforms_values import EXT, Reader, code, codes, every, first
 from ._xml import localname
 
 # The procurement notice roots, plus the SDK's business registration notice (X01 EEIG, X02 European company),
@@ -69,8 +69,11 @@ def parse_root(root: etree._Element, source: str | None = None) -> Notice:
     notice.buyer, notice.other_buyers = _buyers(root, orgs, read)
     elements = lot_elements(root)
     notice.lots = [read_lot(element, read) for element in elements]
+    apply_group_terms(root, notice.lots, read)
     notice.procedure = _procedure(root, elements, notice.lots, read)
-    notice.results = Results(root, orgs, read).lot_results()
+    results = Results(root, orgs, read)
+    notice.results = results.lot_results()
+    notice.procedure.awarded_value = results.total()  # BT-161
     notice.id = notice.publication_number or _fallback_id(root, notice)
     return notice
 
@@ -82,7 +85,8 @@ def _read_header(root: etree._Element, notice: Notice, read: Reader) -> None:
     notice.version = code(root, "cbc:VersionID")
     notice.language = _LANGUAGE_ALPHA2.get(read.language or "", read.language)  # an unlisted code stays as given
     notice.form = code(root, f"{EXT}/efac:NoticeSubType/cbc:SubTypeCode")
-    notice.kind = _kind(root, notice.form)
+    notice.changes = _changes(root)
+    notice.kind = _kind(root, notice.form, notice.changes is not None)
     notice.publication_number = _publication_number(code(root, f"{EXT}/efac:Publication/efbc:NoticePublicationID"),
                                                     read)
     notice.publication_date = read.date(root, f"{EXT}/efac:Publication/efbc:PublicationDate", "OPP-012")
@@ -92,10 +96,24 @@ def _read_header(root: etree._Element, notice: Notice, read: Reader) -> None:
             notice.warn(f"{field}: missing")
 
 
-def _kind(root: etree._Element, subtype: str | None) -> str:
-    """Change notices (efac:Changes) are "change"; else BT-03 form type; else from the subtype."""
-    if first(root, f"{EXT}/efac:Changes") is not None:
-        return "change"
+def _kind(root: etree._Element, subtype: str | None, changes: bool) -> str:
+    """BT-03 form type, else from the subtype. A notice with a change block (efac:Changes) is a "change", except a
+    result notice: its award is real and stays "result" (`Notice.changes` says what it changes)."""
+    kind = _form_kind(root, subtype)
+    return "change" if changes and kind != "result" else kind
+
+
+def _changes(root: etree._Element) -> Change | None:
+    """The change block: the notice it changes (BT-758), the reason (BT-140), the changed sections (BT-13716)."""
+    block = first(root, f"{EXT}/efac:Changes")
+    if block is None:
+        return None
+    return Change(notice=code(block, "efbc:ChangedNoticeIdentifier"),
+                  reason=code(block, "efac:ChangeReason/cbc:ReasonCode"),
+                  sections=codes(block, "efac:Change/efbc:ChangedSectionIdentifier"))
+
+
+def _form_kind(root: etree._Element, subtype: str | None) -> str:
     type_code = first(root, "cbc:NoticeTypeCode")
     form_type = None if type_code is None else type_code.get("listName")
     if form_type in KINDS:
