@@ -126,6 +126,19 @@ def _check_lots_and_results(root: etree._Element, notice) -> None:
             assert result.received.total == int(counts["tenders"])
         if counts.get("t-no-eea") is not None:
             assert result.received.non_eea == int(counts["t-no-eea"])
+        if counts.get("t-large") is not None:
+            assert result.received.large == int(counts["t-large"])
+        _check_own_tenders(root, result)
+
+
+def _check_own_tenders(root: etree._Element, result) -> None:
+    """A result's tenders (and so its winners) are those submitted for its lot, or for a group containing it."""
+    groups = root.xpath("//*[local-name()='LotsGroup'][*[local-name()='ProcurementProjectLotReference']"
+                        "/*[local-name()='ID'] = $lot]/*[local-name()='LotsGroupID']/text()", lot=result.lot_id or "")
+    for tender in result.tenders:
+        tender_lot = root.xpath("//*[local-name()='NoticeResult']/*[local-name()='LotTender'][*[local-name()='ID']"
+                                " = $t]/*[local-name()='TenderLot']/*[local-name()='ID']/text()", t=tender.id)
+        assert not tender_lot or tender_lot[0].strip() in {result.lot_id, *(g.strip() for g in groups)}
 
 
 def _reaches_a_tenderer(root: etree._Element, lot_result: etree._Element) -> bool:

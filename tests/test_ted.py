@@ -92,6 +92,30 @@ def test_core_forms_key_fields_match_independent_xpath(path: Path) -> None:
     if _xpath(form, "PROCEDURE/CONTRACT_COVERED_GPA"):
         assert notice.procedure.gpa_covered is True
     _check_awards(notice, _xpath(form, "AWARD_CONTRACT"))
+    _check_rule_fields(notice, form)
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.strip().replace(" ", ""))
+
+
+def _check_rule_fields(notice: Notice, form) -> None:
+    """Issue #10: the final total is never the estimate; URL_PARTICIPATION is e-submission; raw buyer codes kept."""
+    proc = notice.procedure
+    total = _xpath(form, "OBJECT_CONTRACT/VAL_TOTAL/text()")
+    if total and proc.awarded_value is not None:
+        assert proc.awarded_value.amount == _amount(total[0])
+    estimates = {_amount(t) for t in _xpath(form, ".//VAL_ESTIMATED_TOTAL/text()") if t.strip()}
+    assert proc.estimated_value is None or proc.estimated_value.amount in estimates
+    url = _xpath(form, "CONTRACTING_BODY/URL_PARTICIPATION/text()")
+    assert proc.electronic_submission is (True if url and url[0].strip() else None)
+    ca_type = _xpath(form, "CONTRACTING_BODY/CA_TYPE/@VALUE")
+    if ca_type:
+        assert notice.buyer.legal_type_raw == ca_type[0].strip()
+    contractors = _xpath(form, "AWARD_CONTRACT/AWARDED_CONTRACT//CONTRACTOR")
+    flags = [True if _xpath(c, "SME") else False if _xpath(c, "NO_SME") else None for c in contractors
+             if _xpath(c, "ADDRESS_CONTRACTOR")]
+    assert [w.sme for r in notice.results for w in r.winners] == flags
 
 
 def _check_buyer_country(notice: Notice, form) -> None:
@@ -195,6 +219,38 @@ def test_unreadable_amount_is_null_with_a_warning() -> None:
     notice = _variant(('<VAL_TOTAL CURRENCY="EUR">645500.00</VAL_TOTAL>', '<VAL_TOTAL CURRENCY="EUR">n/a</VAL_TOTAL>'))
     assert notice["results"][1]["value"] is None
     assert any("unreadable amount 'n/a'" in w for w in notice["parse_warnings"])
+
+
+def test_single_lot_award_label_is_filed_under_the_one_lot() -> None:
+    """A notice not divided into lots: the award section's LOT_NO is a contract label, kept as the contract id."""
+    data = CAN_SAMPLE.read_text(encoding="utf-8")
+    lots = data[data.index("<LOT_DIVISION/>"):data.index("</OBJECT_CONTRACT>")]
+    second = lots[lots.index('<OBJECT_DESCR ITEM="2">'):]
+    awards = data[data.index('<AWARD_CONTRACT ITEM="2">'):data.index("</F03_2014>")]
+    single = data.replace(second, "").replace("<LOT_DIVISION/>", "<NO_LOT_DIVISION/>").replace(
+        awards, awards[awards.index("</AWARD_CONTRACT>") + len("</AWARD_CONTRACT>"):])
+    single = re.sub(r"<CONTRACT_NO>[^<]*</CONTRACT_NO>", "", single.replace("<LOT_NO>1</LOT_NO>", "", 1))
+    single = single.replace("<LOT_NO>1</LOT_NO>", "<LOT_NO>Marché 01</LOT_NO>")  # the award section's label
+    notice = parse(single.encode("utf-8"), name=CAN_SAMPLE.name)[0]
+    assert [lot.id for lot in notice.lots] == ["1"]
+    assert [(r.lot_id, r.contract_id) for r in notice.results] == [("1", "Marché 01")]
+    assert notice.procedure.estimated_value == notice.lots[0].estimated_value == notice.results[0].estimated_value
+    assert any("LOT_NO 'Marché 01'" in w for w in notice.parse_warnings)
+
+
+@pytest.mark.parametrize(("relative", "framework"), [
+    ("ted-r208/CONTRACT_DEFENCE/008473-2021.xml", True),  # NOTICE_INVOLVES_DEFENCE/@VALUE
+    ("ted-r208/CONTRACT_AWARD_DEFENCE/557451-2021.xml", True),  # NOTICE_INVOLVES_DESC_DEFENCE/@VALUE
+    ("ted-r208/CONTRACT_AWARD/002672-2015.xml", True),  # element CONCLUSION_FRAMEWORK_AGREEMENT
+    ("ted-r208/PRIOR_INFORMATION_DEFENCE/580937-2021.xml", True),  # FRAMEWORK_AGREEMENT VALUE="YES"
+    ("ted-r208/PRIOR_INFORMATION_DEFENCE/452652-2021.xml", False),  # FRAMEWORK_AGREEMENT VALUE="NO"
+    ("ted-r208/CONTRACT/059309-2016.xml", False),  # NOTICE_INVOLVES/PUBLIC_CONTRACT
+    ("ted-r208/CONTRACT_AWARD/085146-2017.xml", None),  # not stated
+])
+def test_r208_framework_agreement_in_every_form(relative: str, framework: bool | None) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus absent")
+    assert _only_notice(CORPUS / relative).procedure.framework is framework
 
 
 def test_unsupported_form_is_a_clear_error() -> None:
