@@ -21,6 +21,8 @@ SME_SIZES = ("micro", "small", "medium", "sme")
 TOP_WINNERS = 10
 RANKED_TENDERS = 25
 TOP_BUYERS = 20
+RANKED_KEYS = ("id", "title", "buyer_name", "buyer_country", "year", "cpv_main", "benefit_priority",
+               "benefit_reasons", "flagged_codes")
 
 
 def scoreboard() -> dict[str, Any]:
@@ -133,14 +135,16 @@ def top_winners(winners: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
 def ranked_tenders(db: Database, filters: dict[str, Any] | None, limit: int = RANKED_TENDERS) -> list[dict]:
     """Tenders that could better benefit firms established in France, by benefit priority, with reasons."""
     page = list_tenders(db, {**(filters or {}), "min_priority": 1}, page=1, per_page=limit)
-    keep = ("id", "title", "buyer_name", "buyer_country", "year", "cpv_main", "benefit_priority",
-            "benefit_reasons", "flagged_codes")
-    return [{k: item[k] for k in keep} for item in page["items"]]
+    return [{k: item[k] for k in RANKED_KEYS} for item in page["items"]]
 
 
 def compute_report(db: Database, filters: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every figure of the report for the filtered tenders, as plain JSON-ready data."""
-    frames = load_frames(db, filters)
+    return assemble_report(load_frames(db, filters), ranked_tenders(db, filters), filters)
+
+
+def assemble_report(frames: dict[str, pd.DataFrame], ranked: list[dict], filters: dict[str, Any] | None) -> dict:
+    """The report from the filtered frames and ranked tenders, whether they come from SQLite or a Parquet dataset."""
     return {
         "filters": {k: v for k, v in (filters or {}).items() if v not in (None, "")},
         "counts": {"notices": len(frames["notices"]), "results": len(frames["results"]),
@@ -148,6 +152,6 @@ def compute_report(db: Database, filters: dict[str, Any] | None = None) -> dict[
         "indicators": indicators(frames),
         "origin": origin_picture(frames["winners"]),
         "top_winners": top_winners(frames["winners"]),
-        "ranked_tenders": ranked_tenders(db, filters),
+        "ranked_tenders": ranked,
         "scoreboard_source": scoreboard()["source"],
     }

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from . import dataset
 from .base import db_option, main, max_bytes
 
 
@@ -16,8 +17,12 @@ from .base import db_option, main, max_bytes
 @db_option
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-entities", is_flag=True, help="Skip grouping winners into entities after the ingest.")
-def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bool, no_entities: bool) -> None:
+@dataset.engine_options
+def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bool, no_entities: bool,
+           engine: str, scheduler: str | None, local_workers: int | None, output: str | None) -> None:
     """Parse, assess and store every notice in PATHS (files, folders, .zip, .tar.gz); resumable."""
+    if engine == "dask":
+        return dataset.ingest_on_dask(paths, output, scheduler, local_workers, progress=not no_progress)
     from ..audit.entities import group_winners, needs_grouping
     from ..audit.ingest import ingest as run_ingest
     from ..audit.store import open_db
@@ -42,9 +47,13 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
 @click.option("--cpv", help="CPV prefix (e.g. 33 for medical equipment).")
 @click.option("--buyer", help="Text in the buyer's name.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@dataset.dataset_option
 def report(db: str, buyer_country: str | None, year: int | None, cpv: str | None, buyer: str | None,
-           as_json: bool) -> None:
+           as_json: bool, dataset_dir: str | None) -> None:
     """Print the audit report of a database: indicators, origin of winners, top winners, ranked tenders."""
+    if dataset_dir:
+        filters = {"buyer_country": buyer_country, "year": year, "cpv": cpv, "buyer": buyer}
+        return dataset.report_from_dataset(dataset_dir, filters, as_json)
     from ..audit.stats import compute_report
     from ..audit.stats_text import render_text
     from ..audit.store import open_db
