@@ -157,13 +157,14 @@ def dask_client(scheduler: str | None = None, local_workers: int | None = None) 
             yield client
         return
     workers = max(1, local_workers or os.cpu_count() or 1)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    # The dashboard on a free port: two local clusters (or another program on 8787) never collide.
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         yield client
 
 
 def ingest_dask(paths: list[str | Path], output: str | Path, client: Any, progress: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> DaskSummary:
+                max_bytes: int = DEFAULT_MAX_BYTES, batch_documents: int = BATCH_DOCUMENTS) -> DaskSummary:
     """Ingest `paths` on the cluster behind `client` into the Parquet dataset `output`; resumable, idempotent."""
     from distributed import as_completed
     from tqdm import tqdm
@@ -171,7 +172,7 @@ def ingest_dask(paths: list[str | Path], output: str | Path, client: Any, progre
     output = str(Path(output).absolute())
     Path(output).mkdir(parents=True, exist_ok=True)
     dataset.clean_temporary(output)
-    batches = plan_batches(paths)
+    batches = plan_batches(paths, batch_documents)
     summary = DaskSummary(batches=len(batches))
     futures = client.map(ingest_batch, batches, output=output, max_bytes=max_bytes)
     with tqdm(total=len(futures), unit="batch", desc="ingest (dask)", disable=not progress,

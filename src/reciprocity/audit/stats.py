@@ -36,17 +36,18 @@ def _frame(db: Database, sql: str, params: list[Any]) -> pd.DataFrame:
 
 
 def load_frames(db: Database, filters: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
-    """The filtered notices, results and winners (joined to their notice's filter columns) as DataFrames."""
+    """The filtered notices, results and winners (joined to their notice's filter columns) as DataFrames, in id
+    order: sums, ties and first names then never depend on the order rows were written in."""
     where, params = where_clause(filters)
     notice_cols = "n.year, n.buyer_name, n.buyer_country, n.cpv_division"
     return {
         "notices": _frame(db, "SELECT n.id, n.lots_count, n.buyer_identifiers, n.cpv_main, n.kind"
-                              f" FROM notices n{where}", params),
+                              f" FROM notices n{where} ORDER BY n.id", params),
         "results": _frame(db, "SELECT r.received_total, r.received_sme, r.value, r.value_eur, r.winners_count"
-                              f" FROM results r JOIN notices n ON n.id = r.notice_id{where}", params),
+                              f" FROM results r JOIN notices n ON n.id = r.notice_id{where} ORDER BY r.id", params),
         "winners": _frame(db, "SELECT w.name, w.country, w.size, w.identifiers, w.origin_class, w.value,"
                               f" w.value_eur, w.entity_id, {notice_cols}"
-                              f" FROM winners w JOIN notices n ON n.id = w.notice_id{where}", params),
+                              f" FROM winners w JOIN notices n ON n.id = w.notice_id{where} ORDER BY w.id", params),
     }
 
 
