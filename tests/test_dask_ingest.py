@@ -72,8 +72,10 @@ def sqlite_tables(db_file: Path) -> dict[str, tuple[int, str]]:
 
 def dataset_tables(output: Path) -> dict[str, tuple[int, str]]:
     """The same over the dataset, read back with what the store keeps (newest version per notice)."""
-    frames = {t: pa.concat_tables(dataset.iter_tables(output, t)).to_pandas(types_mapper=pd.ArrowDtype)
-              for t in dataset.dataset_tables()}  # Arrow types kept: an integer column with nulls stays integer
+    frames = {
+        t: pa.concat_tables(dataset.iter_tables(output, t)).to_pandas(types_mapper=pd.ArrowDtype)
+        for t in dataset.dataset_tables()
+    }  # Arrow types kept: an integer column with nulls stays integer
     notices = dataset.latest_notices(frames["notices"])
     found = {}
     for table, frame in frames.items():
@@ -84,8 +86,9 @@ def dataset_tables(output: Path) -> dict[str, tuple[int, str]]:
         else:  # the error log and done markers: one row per key, as in SQLite
             frame = frame.drop_duplicates([n for n, _ in dataset.table_columns()[table]][0])
         names = [n for n, _ in dataset.table_columns()[table] if n not in RUN_COLUMNS]
-        rows = [tuple(None if v is pd.NA else v for v in row)
-                for row in frame[names].astype(object).itertuples(index=False)]
+        rows = [
+            tuple(None if v is pd.NA else v for v in row) for row in frame[names].astype(object).itertuples(index=False)
+        ]
         found[table] = (len(rows), _digest(rows))
     return found
 
@@ -133,8 +136,9 @@ def test_dask_ingest_equals_sqlite_ingest_and_resumes(client, inputs, sqlite_db,
     assert dataset_report(output) == compute_report(open_db(sqlite_db, create=False))
     filters = {"buyer_country": "fr", "year": 2024, "cpv": "45", "buyer": "ville"}
     for key, value in filters.items():
-        assert dataset_report(output, {key: value}) == compute_report(open_db(sqlite_db, create=False),
-                                                                       {key: value}), key
+        assert dataset_report(output, {key: value}) == compute_report(open_db(sqlite_db, create=False), {key: value}), (
+            key
+        )
 
 
 def test_load_part_of_a_dataset(client, tmp_path):
@@ -157,8 +161,9 @@ def _cli(*args: str) -> str:
 
 def test_cli_engine_dask_and_report_dataset(tmp_path):
     output, db = tmp_path / "dataset", tmp_path / "samples.db"
-    printed = _cli("ingest", str(SAMPLES), "--engine", "dask", "--local-workers", "1", "--output", str(output),
-                   "--no-progress")
+    printed = _cli(
+        "ingest", str(SAMPLES), "--engine", "dask", "--local-workers", "1", "--output", str(output), "--no-progress"
+    )
     assert "0 errors" in printed and dataset.partitions(output)
     _cli("ingest", str(SAMPLES), "--db", str(db), "--no-progress", "--no-entities")
     by_dataset = json.loads(_cli("report", "--dataset", str(output), "--json"))

@@ -58,8 +58,9 @@ class DaskSummary:
             setattr(self, key, getattr(self, key) + result[key])
 
 
-def plan_batches(paths: list[str | Path], batch_documents: int = BATCH_DOCUMENTS,
-                 batch_bytes: int = BATCH_BYTES) -> list[list[str]]:
+def plan_batches(
+    paths: list[str | Path], batch_documents: int = BATCH_DOCUMENTS, batch_bytes: int = BATCH_BYTES
+) -> list[list[str]]:
     """Input files cut into batches: each archive alone, plain files in consecutive runs (stable order)."""
     batches: list[list[str]] = []
     current: list[str] = []
@@ -95,8 +96,9 @@ def _store_document(db: Database, document: Document, max_bytes: int, now: str) 
     try:
         sha1 = document.sha1()
     except OSError as exc:
-        store.record_error(db, document.file, document.member,
-                           f"{document.name}: cannot read file: {exc.strerror or exc}", None)
+        store.record_error(
+            db, document.file, document.member, f"{document.name}: cannot read file: {exc.strerror or exc}", None
+        )
         return 0, 1
     notices = errors = 0
     try:
@@ -108,8 +110,13 @@ def _store_document(db: Database, document: Document, max_bytes: int, now: str) 
             try:
                 rows = _assessed_rows(item, document)
             except Exception as exc:  # a rule failing on one notice must not stop the batch
-                store.record_error(db, document.file, document.member,
-                                   f"{document.name}: notice {item.id}: assessment failed: {_error_text(exc)}", None)
+                store.record_error(
+                    db,
+                    document.file,
+                    document.member,
+                    f"{document.name}: notice {item.id}: assessment failed: {_error_text(exc)}",
+                    None,
+                )
                 errors += 1
                 continue
             store.write_notice(db, rows)
@@ -158,13 +165,21 @@ def dask_client(scheduler: str | None = None, local_workers: int | None = None) 
         return
     workers = max(1, local_workers or os.cpu_count() or 1)
     # The dashboard on a free port: two local clusters (or another program on 8787) never collide.
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
-def ingest_dask(paths: list[str | Path], output: str | Path, client: Any, progress: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES, batch_documents: int = BATCH_DOCUMENTS) -> DaskSummary:
+def ingest_dask(
+    paths: list[str | Path],
+    output: str | Path,
+    client: Any,
+    progress: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_documents: int = BATCH_DOCUMENTS,
+) -> DaskSummary:
     """Ingest `paths` on the cluster behind `client` into the Parquet dataset `output`; resumable, idempotent."""
     from distributed import as_completed
     from tqdm import tqdm
@@ -175,8 +190,7 @@ def ingest_dask(paths: list[str | Path], output: str | Path, client: Any, progre
     batches = plan_batches(paths, batch_documents)
     summary = DaskSummary(batches=len(batches))
     futures = client.map(ingest_batch, batches, output=output, max_bytes=max_bytes)
-    with tqdm(total=len(futures), unit="batch", desc="ingest (dask)", disable=not progress,
-              dynamic_ncols=True) as bar:
+    with tqdm(total=len(futures), unit="batch", desc="ingest (dask)", disable=not progress, dynamic_ncols=True) as bar:
         for future in as_completed(futures):
             try:
                 summary.add(future.result())

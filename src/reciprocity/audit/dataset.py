@@ -53,8 +53,10 @@ def arrow_table(db: Database, table: str) -> pa.Table:
     """One table of a (batch's in-memory) store as Arrow, with the store's columns and types."""
     columns = table_columns()[table]
     rows = db.execute(f"SELECT {', '.join(name for name, _ in columns)} FROM {table}").fetchall()
-    arrays = [pa.array([row[i] for row in rows], type=ARROW_TYPES.get(kind, pa.string()))
-              for i, (_, kind) in enumerate(columns)]
+    arrays = [
+        pa.array([row[i] for row in rows], type=ARROW_TYPES.get(kind, pa.string()))
+        for i, (_, kind) in enumerate(columns)
+    ]
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 

@@ -72,8 +72,9 @@ def _children(output, table: str, notices: pd.DataFrame) -> pd.DataFrame:
 
 def _with_notice_columns(winners: pd.DataFrame, notices: pd.DataFrame) -> pd.DataFrame:
     """Winners with their notice's filter columns; an integer column stays integer when no winner lacks it."""
-    merged = winners.merge(notices[["id", *NOTICE_COLUMNS_FOR_WINNERS]].rename(columns={"id": "notice_id"}),
-                           on="notice_id", how="left")
+    merged = winners.merge(
+        notices[["id", *NOTICE_COLUMNS_FOR_WINNERS]].rename(columns={"id": "notice_id"}), on="notice_id", how="left"
+    )
     for column in NOTICE_COLUMNS_FOR_WINNERS:
         if merged[column].dtype.kind == "f" and merged[column].notna().all():
             if (merged[column] % 1 == 0).all():
@@ -83,8 +84,11 @@ def _with_notice_columns(winners: pd.DataFrame, notices: pd.DataFrame) -> pd.Dat
 
 def _ranked(notices: pd.DataFrame, limit: int = RANKED_TENDERS) -> list[dict[str, Any]]:
     """Tenders by benefit priority then id, as `stats.ranked_tenders` lists them from the store."""
-    ranked = notices[notices["benefit_priority"] >= 1].sort_values(["benefit_priority", "id"],
-                                                                    ascending=[False, True]).head(limit)
+    ranked = (
+        notices[notices["benefit_priority"] >= 1]
+        .sort_values(["benefit_priority", "id"], ascending=[False, True])
+        .head(limit)
+    )
     items = []
     for row in ranked[list(RANKED_KEYS)].astype(object).to_dict("records"):
         item = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
@@ -100,8 +104,11 @@ def dataset_frames(output: str | os.PathLike, filters: dict[str, Any] | None) ->
     columns = [name for name, _ in dataset.table_columns()["notices"] if not name.endswith(HEAVY_SUFFIX)]
     notices = _filtered(dataset.latest_notices(read_frame(output, "notices", columns)), filters)
     notices = notices.sort_values("id", kind="stable").reset_index(drop=True)
-    frames = {"notices": notices, "results": _children(output, "results", notices),
-              "winners": _with_notice_columns(_children(output, "winners", notices), notices)}
+    frames = {
+        "notices": notices,
+        "results": _children(output, "results", notices),
+        "winners": _with_notice_columns(_children(output, "winners", notices), notices),
+    }
     return frames, notices
 
 

@@ -22,8 +22,9 @@ def _now() -> str:
 
 
 def _wanted(notice: dict[str, Any], years: set[int], countries: set[str]) -> bool:
-    return ((not years or notice.get("year") in years)
-            and (not countries or (notice.get("buyer_country") or "").upper() in countries))
+    return (not years or notice.get("year") in years) and (
+        not countries or (notice.get("buyer_country") or "").upper() in countries
+    )
 
 
 def _notice_rows(tables: dict[str, list[dict]]) -> list[dict[str, list[dict]]]:
@@ -35,8 +36,10 @@ def _notice_rows(tables: dict[str, list[dict]]) -> list[dict[str, list[dict]]]:
             for row in rows:
                 by_notice[row["notice_id"]].append(row)
             children[table] = by_notice
-    return [{"notices": [notice], **{t: rows.get(notice["id"], []) for t, rows in children.items()}}
-            for notice in tables["notices"]]
+    return [
+        {"notices": [notice], **{t: rows.get(notice["id"], []) for t, rows in children.items()}}
+        for notice in tables["notices"]
+    ]
 
 
 def _load_partition(db, partition, years: set[int], countries: set[str], run: int) -> dict[str, int]:
@@ -53,14 +56,17 @@ def _load_partition(db, partition, years: set[int], countries: set[str], run: in
             store.record_error(db, error["file"], error["member"], error["error"], run)
             counts["errors"] += 1
         for done in tables.get("ingest_files", []):
-            store.mark_file_done(db, done["file"], done["sha1"], done["notices"], done["errors"], run,
-                                 done["done_at"])
+            store.mark_file_done(db, done["file"], done["sha1"], done["notices"], done["errors"], run, done["done_at"])
     return counts
 
 
-def load_dataset(output: str | os.PathLike, db_path: str | os.PathLike = store.DEFAULT_DB,
-                 years: list[int] | None = None, buyer_countries: list[str] | None = None,
-                 progress: bool = False) -> dict[str, int]:
+def load_dataset(
+    output: str | os.PathLike,
+    db_path: str | os.PathLike = store.DEFAULT_DB,
+    years: list[int] | None = None,
+    buyer_countries: list[str] | None = None,
+    progress: bool = False,
+) -> dict[str, int]:
     """Load the partitions of `output` into the store `db_path`; only the given years / buyer countries when set
     (then the error log and done markers, which belong to whole files, are left out)."""
     from tqdm import tqdm
@@ -78,6 +84,11 @@ def load_dataset(output: str | os.PathLike, db_path: str | os.PathLike = store.D
             totals["partitions"] += 1
         status = "done"
     finally:
-        store.finish_run(db, run, _now(), status, {"files": totals["partitions"], "skipped": 0,
-                                                   "notices": totals["notices"], "errors": totals["errors"]})
+        store.finish_run(
+            db,
+            run,
+            _now(),
+            status,
+            {"files": totals["partitions"], "skipped": 0, "notices": totals["notices"], "errors": totals["errors"]},
+        )
     return totals

@@ -13,11 +13,20 @@ from .base import db_option, main, max_bytes
 def engine_options(command):
     """The options `ingest` takes to run on Dask instead of local processes writing SQLite."""
     options = [
-        click.option("--engine", type=click.Choice(["sqlite", "dask"]), default="sqlite", show_default=True,
-                     help="sqlite: local processes into --db; dask: a Dask cluster into a Parquet dataset (--output)."),
+        click.option(
+            "--engine",
+            type=click.Choice(["sqlite", "dask"]),
+            default="sqlite",
+            show_default=True,
+            help="sqlite: local processes into --db; dask: a Dask cluster into a Parquet dataset (--output).",
+        ),
         click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to use (e.g. tcp://10.0.0.5:8786)."),
-        click.option("--local-workers", type=click.IntRange(min=1), default=None,
-                     help="Without --scheduler: worker processes of the local Dask cluster (default: CPU count)."),
+        click.option(
+            "--local-workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Without --scheduler: worker processes of the local Dask cluster (default: CPU count).",
+        ),
         click.option("--output", type=click.Path(file_okay=False), help="With --engine dask: the dataset directory."),
     ]
     for option in reversed(options):
@@ -25,12 +34,17 @@ def engine_options(command):
     return command
 
 
-dataset_option = click.option("--dataset", "dataset_dir", type=click.Path(exists=True, file_okay=False),
-                              help="Compute the report over a Parquet dataset (ingest --engine dask), not --db.")
+dataset_option = click.option(
+    "--dataset",
+    "dataset_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Compute the report over a Parquet dataset (ingest --engine dask), not --db.",
+)
 
 
-def ingest_on_dask(paths: tuple[str, ...], output: str | None, scheduler: str | None, local_workers: int | None,
-                   progress: bool) -> None:
+def ingest_on_dask(
+    paths: tuple[str, ...], output: str | None, scheduler: str | None, local_workers: int | None, progress: bool
+) -> None:
     """`reciprocity ingest --engine dask`: parse and assess on a Dask cluster into the Parquet dataset `output`."""
     from ..audit.dask_ingest import dask_client, ingest_dask, require_dask
 
@@ -43,9 +57,11 @@ def ingest_on_dask(paths: tuple[str, ...], output: str | None, scheduler: str | 
     except KeyboardInterrupt:
         click.echo("Interrupted: run the same command again to resume (finished batches are kept).", err=True)
         sys.exit(130)
-    click.echo(f"{summary.notices} notices from {summary.documents} documents in {summary.batches} batches"
-               f" ({summary.skipped} already done, skipped), {summary.errors} errors (table ingest_errors)"
-               f" -> {output}")
+    click.echo(
+        f"{summary.notices} notices from {summary.documents} documents in {summary.batches} batches"
+        f" ({summary.skipped} already done, skipped), {summary.errors} errors (table ingest_errors)"
+        f" -> {output}"
+    )
     for failure in summary.failed:
         click.echo(f"Error: a batch failed: {failure} (run the same command again to redo it)", err=True)
     if summary.failed:
@@ -70,8 +86,9 @@ def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool) -> None:
 @click.option("--buyer-country", "countries", multiple=True, help="Only this buyer country, ISO alpha-2 (repeatable).")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-entities", is_flag=True, help="Skip grouping winners into entities after the load.")
-def load(dataset_dir: str, db: str, years: tuple[int, ...], countries: tuple[str, ...], no_progress: bool,
-         no_entities: bool) -> None:
+def load(
+    dataset_dir: str, db: str, years: tuple[int, ...], countries: tuple[str, ...], no_progress: bool, no_entities: bool
+) -> None:
     """Load a Parquet dataset written by `ingest --engine dask` (or some years / buyer countries of it) into the
     SQLite database the web app reads. Loading twice changes nothing."""
     from ..audit.entities import group_winners, needs_grouping
@@ -79,8 +96,10 @@ def load(dataset_dir: str, db: str, years: tuple[int, ...], countries: tuple[str
     from ..audit.store import open_db
 
     totals = load_dataset(dataset_dir, db, list(years), list(countries), progress=not no_progress)
-    click.echo(f"{totals['notices']} notices from {totals['partitions']} partitions ({totals['written']} written,"
-               f" the others already stored in a newer or equal version), {totals['errors']} errors -> {db}")
+    click.echo(
+        f"{totals['notices']} notices from {totals['partitions']} partitions ({totals['written']} written,"
+        f" the others already stored in a newer or equal version), {totals['errors']} errors -> {db}"
+    )
     database = open_db(db)
     if not no_entities and needs_grouping(database):
         grouped = group_winners(database)
