@@ -73,3 +73,15 @@ class DraftError(ReciprocityError):
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}")
+
+
+class DownloadError(ReciprocityError):
+    """A TED package could not be downloaded whole, or is not a readable archive: nothing of it is stored."""
+
+    code = "download"
+
+
+class PackageNotFoundError(DownloadError):
+    """The server has no such package (HTTP 404): not published (yet), or no issue that day."""
+
+    code = "package-not-found"
