@@ -170,8 +170,8 @@ def _take(db: Database, db_path, package: Package, run: int, settings: dict[str,
     """Fetch, check and ingest one package; a 404 or a refused archive is recorded, never raised."""
     try:
         path, sha256 = _fetch(package, settings["downloads"], settings["retries"], settings["backoff"])
-    except PackageNotFoundError as exc:
-        outcome = Outcome(package, "missing", f"not published: {exc}")
+    except PackageNotFoundError:
+        outcome = Outcome(package, "missing", package.url or str(package.path))
         _record(db, outcome, run, {})
         return outcome
     except DownloadError as exc:

@@ -12,7 +12,7 @@ from .base import db_option, main, max_bytes
 TEXTS = {
     "en": {
         "ingested": "{notices} notices, {errors} errors",
-        "missing": "skipped: {detail}",
+        "missing": "not published (HTTP 404 at {detail}): skipped",
         "refused": "REFUSED: {detail}",
         "none": "No new finding.",
         "head": "{count} new findings since the previous run (problems first):",
@@ -23,7 +23,7 @@ TEXTS = {
     },
     "fr": {
         "ingested": "{notices} avis, {errors} erreurs",
-        "missing": "ignoré : {detail}",
+        "missing": "non publié (HTTP 404 sur {detail}) : ignoré",
         "refused": "REFUSÉ : {detail}",
         "none": "Aucun nouveau constat.",
         "head": "{count} nouveaux constats depuis l'exécution précédente (problèmes d'abord) :",
