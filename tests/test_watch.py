@@ -273,3 +273,25 @@ def test_calendar_and_package_names():
     )
     with pytest.raises(DownloadError, match="no 'OJS'"):
         ted_packages.parse_calendar("a,b\n1,2\n", 2026)
+
+
+def test_an_interrupted_run_leaves_its_findings_to_the_next(ted, tmp_path):
+    db, settings = tmp_path / "watch.db", {"downloads": tmp_path / "p", "workers": 1}
+    day1, members1 = make_package(date(YEAR, 3, 1), 41, SAMPLE_FILES[:2], 510001)
+    ted.publish(41, date(YEAR, 3, 1), day1)
+    first = watch(db, date(YEAR, 3, 1), ted.url, today=date(YEAR, 3, 1), **settings)
+    with sqlite3.connect(db) as conn:  # as if the run had been stopped before its end
+        conn.execute("UPDATE watch_runs SET status = 'interrupted' WHERE id = ?", [first.run])
+        plan = " ".join(
+            row[3]
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM watch_packages p JOIN notices n ON n.source_file >= p.location || '!'"
+                " AND n.source_file < p.location || '\"'"
+            )
+        )
+    assert "idx_notices_source_file" in plan  # the range on source_file is served by its index
+    day2, members2 = make_package(date(YEAR, 3, 4), 42, SAMPLE_FILES[2:4], 510101)
+    ted.publish(42, date(YEAR, 3, 4), day2)
+    second = watch(db, date(YEAR, 3, 1), ted.url, today=date(YEAR, 3, 4), **settings)
+    assert [o.package.key for o in second.outcomes] == ["202400042"]
+    assert got(new_findings(db, second.run)) == expected_findings({**members1, **members2})

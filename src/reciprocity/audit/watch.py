@@ -186,7 +186,7 @@ def _take(db: Database, db_path, package: Package, run: int, settings: dict[str,
         db,
         outcome,
         run,
-        {"location": str(path), "sha256": sha256, "bytes": path.stat().st_size, "ingest_run": summary.run},
+        {"location": str(path.absolute()), "sha256": sha256, "bytes": path.stat().st_size, "ingest_run": summary.run},
     )
     return outcome
 
@@ -253,21 +253,27 @@ def watch(
 
 
 def new_findings(db_path: str | os.PathLike, run: int, filters: dict[str, Any] | None = None) -> list[dict]:
-    """The flagged findings of the notices stored by watch run `run`, problems first, filtered by buyer country,
-    buyer name or CPV prefix."""
+    """The flagged findings of the notices stored from the packages that watch run `run` ingested (and the runs
+    since the last one that finished, so an interrupted run's findings are not lost), problems first, filtered by
+    buyer country, buyer name or CPV prefix."""
     unknown = set(filters or {}) - set(REPORT_FILTERS)
     if unknown:
         raise ConfigError(f"unknown filter {', '.join(sorted(unknown))}; expected {', '.join(REPORT_FILTERS)}")
     where, params = where_clause(filters)
     order = " ".join(f"WHEN '{s}' THEN {rank}" for rank, s in enumerate(reversed(SEVERITIES)))
+    # A notice came from a package when its document is a member of it ("<package path>!<member>"): a range on
+    # the indexed source_file ('"' is the character after '!').
     sql = (
-        f"SELECT {', '.join(FINDING_COLUMNS)} FROM findings f JOIN notices n ON n.id = f.notice_id"
-        " JOIN ingest_files i ON i.file = n.source_file JOIN watch_packages p ON p.ingest_run = i.run"
-        f" WHERE f.status = 'flagged' AND p.watch_run = ?{where.replace(' WHERE ', ' AND ', 1)}"
+        f"SELECT {', '.join(FINDING_COLUMNS)} FROM watch_packages p"
+        " JOIN notices n ON n.source_file >= p.location || '!' AND n.source_file < p.location || '\"'"
+        " JOIN findings f ON f.notice_id = n.id"
+        " WHERE p.status = 'ingested' AND p.watch_run <= ? AND p.watch_run > (SELECT coalesce(max(id), 0)"
+        " FROM watch_runs WHERE status = 'done' AND id < ?) AND f.status = 'flagged'"
+        f"{where.replace(' WHERE ', ' AND ', 1)}"
         f" ORDER BY CASE f.severity {order} ELSE {len(SEVERITIES)} END, f.code, f.notice_id, f.position"
     )
     names = [column.split(".")[1] for column in FINDING_COLUMNS]
-    rows = open_watch(db_path).execute(sql, [run, *params]).fetchall()
+    rows = open_watch(db_path).execute(sql, [run, run, *params]).fetchall()
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 

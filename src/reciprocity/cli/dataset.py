@@ -50,6 +50,8 @@ def ingest_on_dask(
 
     if not output:
         raise click.UsageError("--engine dask writes a Parquet dataset: give its directory with --output DIR")
+    if scheduler and local_workers:
+        raise click.UsageError("--scheduler and --local-workers exclude each other: a cluster is either given or local")
     require_dask()
     try:
         with dask_client(scheduler, local_workers) as client:

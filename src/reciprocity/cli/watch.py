@@ -104,15 +104,19 @@ def watch(
     from ..audit.watch import watch as run_watch
 
     texts = TEXTS[lang]
-    result = run_watch(
-        db,
-        since.date(),
-        source,
-        downloads=Path(downloads) if downloads else None,
-        workers=workers,
-        progress=not no_progress,
-        max_bytes=max_bytes(),
-    )
+    try:
+        result = run_watch(
+            db,
+            since.date(),
+            source,
+            downloads=Path(downloads) if downloads else None,
+            workers=workers,
+            progress=not no_progress,
+            max_bytes=max_bytes(),
+        )
+    except KeyboardInterrupt:
+        click.echo("Interrupted: run the same command again to resume (downloads go on where they stopped).", err=True)
+        sys.exit(130)
     for outcome in result.outcomes:
         click.echo(_outcome_line(outcome, texts), err=outcome.status != "ingested")
     findings = new_findings(db, result.run, {"buyer_country": buyer_country, "buyer": buyer, "cpv": cpv})
