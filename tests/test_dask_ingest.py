@@ -181,3 +181,19 @@ def test_without_the_extra_the_command_says_how_to_install(monkeypatch, tmp_path
 def test_engine_dask_needs_an_output(tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(SAMPLES), "--engine", "dask"])
     assert result.exit_code == 2 and "--output DIR" in result.output
+
+
+def test_an_unreadable_file_is_logged_and_tried_again(client, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes((SAMPLES / "ted-f02-cn-nantes-works.xml").read_bytes())
+    missing = tmp_path / "not-yet.xml"
+    (folder / "b.xml").symlink_to(missing)  # listed, but reading it fails (as a file gone from a shared disk)
+    output = tmp_path / "dataset"
+    first = ingest_dask([folder], output, client)
+    errors = pa.concat_tables(dataset.iter_tables(output, "ingest_errors")).to_pylist()
+    assert first.notices == 1
+    assert [e["error"] for e in errors] == [f"{folder / 'b.xml'}: cannot read file: No such file or directory"]
+    missing.write_bytes((SAMPLES / "ted-f03-can-bordeaux.xml").read_bytes())
+    second = ingest_dask([folder], output, client)
+    assert second.skipped == 0 and second.notices == 2  # the batch is done again, now whole

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,8 +87,8 @@ def batch_hash(paths: list[str]) -> str:
     for path in paths:
         try:
             digest.update(Document(name=path, file=path, path=path).sha1().encode())
-        except OSError:
-            digest.update(f"unreadable:{path}".encode())  # the error row says why; a rerun tries again
+        except OSError:  # the error log says why; a name never seen again, so that the next run tries once more
+            digest.update(f"unreadable:{path}:{uuid.uuid4()}".encode())
     return digest.hexdigest()
 
 
