@@ -8,6 +8,10 @@ Read top-down, each module one job:
 - `entities`: the same winner across notices (identifiers, then names);
 - `queries`: the read side shared by the CLI, the pages and the JSON API;
 - `stats` (and `stats_text`, its terminal rendering): the report's aggregates; `export`: tables as CSV/XLSX/Parquet.
+- beyond one machine: `dask_ingest` (the batch on a Dask cluster) writes a Parquet `dataset` (one partition per
+  input batch); `load` puts a dataset into the store; `dataset_report` computes the report over it;
+- every day: `ted_packages` (TED's daily packages, calendar and downloads) and `watch` (ingest what is new, list
+  its findings).
 
 Arrows point down only: `audit` uses `assess`, `rules`, `parsers` and `model`, never the CLI or the web app.
 """

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -209,8 +210,10 @@ def watch(
 
     from ..parsers import DEFAULT_MAX_BYTES
 
-    db = open_watch(db_path)
     folder = Path(source) if "://" not in source else None
+    if folder is not None and not folder.is_dir():
+        raise ConfigError(f"--source {source}: neither a URL nor a folder of packages")
+    db = open_watch(db_path)
     settings = {
         "downloads": downloads or Path(f"{db_path}.packages"),
         "retries": retries,
@@ -219,9 +222,7 @@ def watch(
         "progress": progress,
         "max_bytes": max_bytes or DEFAULT_MAX_BYTES,
     }
-    if folder is not None and not folder.is_dir():
-        raise ConfigError(f"--source {source}: neither a URL nor a folder of packages")
-    fetch = lambda url: ted_packages.fetch_text(url, retries, backoff)  # noqa: E731
+    fetch = partial(ted_packages.fetch_text, retries=retries, backoff=backoff)
     planned = folder_packages(folder, since) if folder else remote_packages(source, since, today or date.today(), fetch)
     done = ingested_packages(db)
     with db.conn:
