@@ -31,7 +31,7 @@ _OPT = {"?confidence": CONFIDENCE, "?note": str}
 CODE_ENTRY = Fields({
     "area": OneOf(("sme", "reciprocity", "origin", "competition", "quality")),
     "severity": OneOf(("info", "warning", "problem")),
-    "title": _TEXT, "legal_ref": Nullable(str), "confidence": CONFIDENCE, "source": str,
+    "label": _TEXT, "title": _TEXT, "legal_ref": Nullable(str), "confidence": CONFIDENCE, "source": str,
     "messages": MapOf(_TEXT), "recommendation": Nullable(_TEXT), "?note": str,
 })
 _PERIOD_DATES = {"from": date, "?to": date, "source": str, **_OPT}

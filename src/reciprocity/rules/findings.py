@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from string import Formatter
 from typing import Any
 
 from ..errors import RuleDataError
+from ..i18n import templates
 from ..model import STATUSES, Finding
 from .base import Context
-from .text import field_fr
 
 _SHOW_RECOMMENDATION = ("flagged", "insufficient-data")
 
@@ -45,33 +44,18 @@ def make_finding(ctx: Context, code: str, status: str, lot: str | None = None, e
 
 
 def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any]) -> dict[str, str]:
-    templates = entry["messages"].get(key)
-    if templates is None:
+    """The message of `key` in each language, its parameters shown by the i18n formatter (i18n/templates.py:
+    money `_eur` with its currency, dates as dates, lists joined, `{name:LIST}` codes as labels)."""
+    templates_of = entry["messages"].get(key)
+    if templates_of is None:
         raise RuleDataError(f"codes.yaml: {code}.messages.{key}: missing message")
-    values_en = {k: _display(v) for k, v in params.items()}
-    # a `<name>_fr` parameter gives the French wording of `<name>` (e.g. reason / reason_fr);
-    # `missing` field labels are translated by their leading words
-    values_fr = {**values_en, **{k[:-3]: v for k, v in values_en.items() if k.endswith("_fr")}}
-    if isinstance(params.get("missing"), list) and "missing_fr" not in params:
-        values_fr["missing"] = _display([field_fr(str(m)) for m in params["missing"]])
     out = {}
-    for lang, template in templates.items():
-        values = values_fr if lang == "fr" else values_en
-        needed = {name for _, name, _, _ in Formatter().parse(template) if name}
-        missing = needed - values.keys()
+    for lang, template in templates_of.items():
+        missing = templates.placeholders(template) - templates.values_for(params, lang).keys()
         if missing:
             raise RuleDataError(f"codes.yaml: {code}.messages.{key}.{lang}: no value for {sorted(missing)}")
-        out[lang] = template.format(**values)
+        out[lang] = templates.fill(template, params, lang)
     return out
-
-
-def _display(value: Any) -> str:
-    """Readable message values: amounts with thin grouping, lists joined."""
-    if isinstance(value, Decimal):
-        return f"{value:,.0f}".replace(",", " ")
-    if isinstance(value, list | tuple | set):
-        return ", ".join(_display(v) for v in value) or "—"
-    return "—" if value is None else str(value)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -85,7 +85,8 @@ def invalid_ids(ctx: Context) -> Finding:
     evidence = {"checked": checked}
     if invalid:
         shown = [f"{c['value']} ({c['kind']}, {c['role']} {c['name'] or '?'})" for c in invalid]
-        return make_finding(ctx, "DATA-INVALID-ID", "flagged", evidence=evidence, invalid=shown)
+        return make_finding(ctx, "DATA-INVALID-ID", "flagged", evidence=evidence, invalid=shown,
+                            values=[c["value"] for c in invalid])
     if checked:
         return make_finding(ctx, "DATA-INVALID-ID", "passed", evidence=evidence, count=len(checked))
     return make_finding(ctx, "DATA-INVALID-ID", "not-applicable", evidence=evidence)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..i18n.formats import lower_first
+from ..i18n.labels import label
 from ..model import Lot
 from .base import Context
 from .data import load_yaml
@@ -93,5 +95,6 @@ def buyer_category(ctx: Context) -> str | None:
 
 
 def kind_reason(kind: str) -> dict[str, str]:
-    """Message parameters saying why a rule does not concern a notice of this kind."""
-    return {"reason": f"a {kind} notice", "reason_fr": f"avis de type « {kind} »"}
+    """Message parameters saying why a rule does not concern a notice of this kind (named by its label)."""
+    named = {lang: lower_first(label("kind", kind, lang) or kind) for lang in ("en", "fr")}
+    return {"reason": named["en"], "reason_fr": named["fr"]}
