@@ -27,19 +27,16 @@ def test_every_key_used_in_templates_and_code_exists():
     assert not missing
 
 
-@pytest.mark.parametrize("prefix, values", [
-    ("kind.", ("planning", "competition", "dir-awa-pre", "result", "cont-modif", "change", "completion", "other")),
-    ("severity.", ("info", "warning", "problem")),
-    ("status.", ("flagged", "passed", "not-applicable", "insufficient-data")),
-    ("origin.", ("FR", "EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNCOVERED", "UNKNOWN")),
+@pytest.mark.parametrize("list_name, model_values", [
+    ("kind", "KINDS"), ("severity", "SEVERITIES"), ("status", "STATUSES"), ("origin_class", "ORIGIN_CLASSES"),
+    ("area", "AREAS"),
 ])
-def test_code_names_exist_for_every_model_value(prefix, values):
+def test_every_model_value_has_a_label_in_both_languages(list_name, model_values):
     from reciprocity import model
+    from reciprocity.i18n import labels
 
-    model_values = {"kind.": model.KINDS, "severity.": model.SEVERITIES, "status.": model.STATUSES,
-                    "origin.": model.ORIGIN_CLASSES}[prefix]
-    assert set(model_values) == set(values)
-    assert all(prefix + value in MESSAGES for value in values)
+    for value in getattr(model, model_values):
+        assert labels.label(list_name, value, "fr") and labels.label(list_name, value, "en"), value
 
 
 def test_french_by_default_english_by_switch_remembered_in_cookie(client):

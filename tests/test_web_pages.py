@@ -79,8 +79,8 @@ def test_draft_form_builds_a_notice_and_reports(client):
         "d-award_criteria-0-weight": "100"})
     html = _main(response)
     assert response.status_code == 200
-    assert "Ville de Lyon" in html and "45233140" in html and "7 500 000 EUR" in html
-    assert "2026-03-02 → 2026-03-20" in html
+    assert "Ville de Lyon" in html and "45233140" in html and "7\u202f500\u202f000,00\xa0€" in html
+    assert "2 mars 2026" in html and "20 mars 2026" in html
 
 
 def test_draft_form_names_the_wrong_field(client):
@@ -112,14 +112,14 @@ def test_tender_list_origin_filter(client):
 
 def test_tender_page_links_to_ted_and_escapes_the_title(client):
     html = _main(client.get("/tenders/00512345-2025"))
-    assert "https://ted.europa.eu/en/notice/-/detail/00512345-2025" in html
+    assert "https://ted.europa.eu/fr/notice/-/detail/00512345-2025" in html
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
 
 
 def test_tender_page_lists_results_and_winners(client):
     html = _main(client.get("/tenders/00100003-2024"))
-    assert "Shenzhen Clean Tech Co" in html and "510 000 EUR" in html
+    assert "Shenzhen Clean Tech Co" in html and "510\u202f000,00\xa0€" in html and "Chine" in html
 
 
 def test_missing_tender_is_a_404_page(client):
@@ -203,5 +203,5 @@ def test_overview_lists_top_winners_with_links_to_their_page(client, app):
     group_winners(db)
     db.conn.close()
     html = _main(client.get("/"))
-    assert "Shenzhen Clean Tech Co" in html and "510 000 EUR" in html
-    assert re.search(r'href="/winners/[^"]+">Propreté Atlantique SAS</a>', html)
+    assert "Shenzhen Clean Tech Co" in html and "510\u202f000,00\xa0€" in html
+    assert re.search(r'href="/winners/[^"]+"[^>]*>Propreté Atlantique SAS</a>', html)

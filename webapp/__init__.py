@@ -110,6 +110,6 @@ def _register(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    app.jinja_env.globals.update(show=present.show, money=present.money, percent=present.percent)
+    app.jinja_env.globals.update(technical=present.technical)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

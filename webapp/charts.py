@@ -10,6 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .i18n import label
+
 # origin class -> bar colour (colour-blind safe palette, Okabe-Ito)
 ORIGIN_COLOURS = {
     "FR": "#0072B2", "EU_EEA": "#56B4E9", "COVERED": "#009E73", "THIRD_AGREEMENT_NOT_COVERED": "#E69F00",
@@ -67,7 +69,7 @@ def _legend(body: list[str], y: float, colours: Mapping[str, str], legend: Calla
 
 
 def indicator_bars(title: str, rows: Sequence[tuple[str, float | None, Mapping[str, float | None]]],
-                   reference_colours: Mapping[str, str], legend: Callable[[str], str]) -> Markup:
+                   reference_colours: Mapping[str, str], legend: Callable[[str], str], no_value: str = "—") -> Markup:
     """Horizontal bars for percentages (0–100) with a tick per reference value (e.g. Scoreboard EU, France)."""
     body, y, label_width = [], 4.0, 230
     plot = WIDTH - label_width - 50
@@ -77,7 +79,7 @@ def indicator_bars(title: str, rows: Sequence[tuple[str, float | None, Mapping[s
             body.append(_rect(label_width, y, plot * min(value, 100) / 100, BAR, "#0072B2", f"{name}: {value:.0f} %"))
             body.append(_text(label_width + plot + 4, y + BAR * 0.7, f"{value:.0f} %", size=11))
         else:
-            body.append(_text(label_width, y + BAR * 0.7, "n/a", size=11))
+            body.append(_text(label_width, y + BAR * 0.7, no_value, size=11))
         for ref_name, ref_value in references.items():
             if ref_value is not None:
                 x = label_width + plot * min(ref_value, 100) / 100
@@ -107,7 +109,7 @@ def origin_by_year(by_year: Mapping[str, Any], measure: str) -> dict[str, dict[s
 def overview_charts(figures: dict[str, Any], translate: Callable[..., str]) -> dict[str, Any]:
     """The overview's charts and ranked list, drawn from `queries.stats` (reciprocity.report) figures."""
     by_year = figures["origin"]["by_year"]
-    origin_name = lambda name: translate("origin." + name)  # noqa: E731
+    origin_name = lambda name: label("origin_class", name)  # noqa: E731
     rows = []
     for key in OVERVIEW_INDICATORS:
         figure = figures["indicators"][key]
@@ -121,7 +123,7 @@ def overview_charts(figures: dict[str, Any], translate: Callable[..., str]) -> d
         "origin_value": stacked_shares(translate("overview.by_value"), origin_by_year(by_year, "value_eur"),
                                        ORIGIN_COLOURS, origin_name),
         "indicators": indicator_bars(translate("overview.sme"), rows, REFERENCE_COLOURS,
-                                     lambda ref: translate("reference." + ref)),
+                                     lambda ref: translate("reference." + ref), translate("chart.no_value")),
         "ranked": [{"id": t["id"], "title": t["title"], "buyer": t["buyer_name"],
                     "priority": round(t["benefit_priority"] or 0), "codes": t["flagged_codes"]}
                    for t in figures["ranked_tenders"]],

@@ -9,8 +9,9 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from reciprocity.errors import NotFoundError, NoticeTooLargeError, ReciprocityError
+from reciprocity.i18n.error_text import error_text
 
-from .i18n import term
+from .i18n import current_language, has_text, translate
 
 # HTTP status -> the stable error code clients read
 HTTP_CODES = {
@@ -36,38 +37,46 @@ def status_of(exc: ReciprocityError) -> int:
     return 400
 
 
-def render_error(status: int, code: str, detail: str, page_text: str | None = None) -> Response:
-    """The one renderer: JSON for the API, an HTML page for people (with `page_text` in their language)."""
+def render_error(status: int, code: str, detail: str, technical_detail: str | None = None) -> Response:
+    """The one renderer: JSON for the API, an HTML page for people; `detail` is in the request's language and the
+    raw `technical_detail` (often a parser's words) is added to the API's detail and folded on the page."""
     if request.path.startswith("/api/"):
-        response = jsonify({"error": code, "detail": detail})
+        extra = f" {translate('error.technical', detail=technical_detail)}" if technical_detail else ""
+        response = jsonify({"error": code, "detail": detail + extra})
     else:
-        response = Response(render_template("error.html", status=status, code=code, detail=page_text or detail))
+        response = Response(render_template("error.html", status=status, code=code, detail=detail,
+                                            technical_detail=technical_detail))
     response.status_code = status
     return response
+
+
+def _http_text(code: str, fallback: str) -> str:
+    return translate(f"http.{code}") if has_text(f"http.{code}") else fallback
 
 
 def _http(exc: HTTPException) -> Response:
     status = exc.code or 500
     code = HTTP_CODES.get(status, f"http-{status}")
-    response = render_error(status, code, exc.description or exc.name, term("http", code))
+    response = render_error(status, code, _http_text(code, exc.description or exc.name))
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
     return response
 
 
 def _library(exc: ReciprocityError) -> Response:
-    return render_error(status_of(exc), exc.code, str(exc))
+    text = error_text(exc, current_language())
+    return render_error(status_of(exc), exc.code, text, str(exc) if str(exc) != text else None)
 
 
 def _api(exc: ApiError) -> Response:
-    return render_error(exc.status, exc.code, exc.detail)
+    return render_error(exc.status, exc.code, _http_text(exc.code, exc.detail), exc.detail)
 
 
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http(exc)
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-    return render_error(500, "internal-error", InternalServerError.description, term("http", "internal-error"))
+    return render_error(500, "internal-error", _http_text("internal-error", InternalServerError.description))
 
 
 def init_app(app: Flask) -> None:

@@ -1,31 +1,31 @@
-"""French by default, English by a switch (`?lang=en`, remembered in a cookie): every visible string, both complete."""
+"""French by default, English by a switch (`?lang=en`, remembered in a cookie): every visible string, both complete.
+
+Interface words are in `messages.py`; codes, amounts, dates and countries are said by the library's `reciprocity.i18n`
+in the request's language, so a page reads like the PDF and the terminal report.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, Response, g, request, url_for
+from markupsafe import Markup, escape
 
-from reciprocity.draft import AWARD_TYPES, CURRENCIES, E_SUBMISSION, LEGAL_TYPES, NATURES, PROCEDURE_TYPES
+from reciprocity.i18n import formats, labels
+from reciprocity.report_view import code_label
+from reciprocity.rules.legal_links import reference_parts
 
 from .messages import MESSAGES
 
-LANGUAGES = ("fr", "en")
-DEFAULT = "fr"
+LANGUAGES = formats.LANGUAGES
+DEFAULT = formats.DEFAULT_LANGUAGE
 COOKIE = "lang"
-# code lists shown in forms and reports: code -> (English, French)
-CODE_LISTS: dict[str, dict[str, tuple[str, str]]] = {
-    "legal_type": LEGAL_TYPES, "procedure_type": PROCEDURE_TYPES, "nature": NATURES,
-    "e_submission": E_SUBMISSION, "award_type": AWARD_TYPES,
-    "currency": {code: (code, code) for code in CURRENCIES},
-    "yes_no": {"yes": ("Yes", "Oui"), "no": ("No", "Non")},
-}
-# filters whose values are codes with a translated name
-_FILTER_PREFIX = {"origin_class": "origin.", "severity": "severity.", "kind": "kind."}
+# filters whose values are codes with a label (list of the code, or a special rendering)
+_FILTER_LISTS = {"origin_class": "origin_class", "severity": "severity", "kind": "kind"}
 
 
 def current_language() -> str:
-    """The request's language: the query switch, else the cookie, else French."""
+    """The request's language: the query switch, else the cookie, else French (API: else Accept-Language)."""
     return g.get("lang", DEFAULT)
 
 
@@ -36,35 +36,79 @@ def translate(key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def label(code_list: str, code: str | None) -> str:
-    """A code's label in the request's language (the code itself when unknown)."""
-    if code is None:
-        return "—"
-    english, french = CODE_LISTS[code_list].get(code, (code, code))
-    return english if current_language() == "en" else french
+def has_text(key: str) -> bool:
+    return key in MESSAGES
 
 
-def localized(item: dict[str, Any], key: str) -> Any:
-    """A finding's `message`/`recommendation` in the request's language (`<key>_fr` in French)."""
-    if current_language() == "fr" and item.get(f"{key}_fr"):
-        return item[f"{key}_fr"]
-    return item.get(key)
+def label(code_list: str, code: Any) -> str:
+    """A code's label in the request's language; "—" for none, the code itself when the list lacks it."""
+    if code in (None, ""):
+        return formats.NONE
+    return labels.label(code_list, code, current_language()) or str(code)
 
 
-def term(prefix: str, key: str) -> str:
-    """The translated name of a data key (e.g. a coverage field), the key itself when none is written."""
-    return translate(f"{prefix}.{key}") if f"{prefix}.{key}" in MESSAGES else key
+def coded(code_list: str, code: Any) -> Markup:
+    """A code's label, or the raw code in a small <code> element when the list lacks it (never a bare code)."""
+    if code in (None, ""):
+        return Markup(formats.NONE)
+    text = labels.label(code_list, code, current_language())
+    return Markup(escape(text)) if text else Markup(f"<code>{escape(code)}</code>")
+
+
+def finding_label(code: str) -> Markup:
+    """A finding code's short title, the code kept as a tooltip for those who search for it."""
+    return Markup(f'<abbr title="{escape(code)}" class="finding-label">{escape(code_label(code, current_language()))}'
+                  "</abbr>")
+
+
+def country(code: Any) -> str:
+    return labels.country(code, current_language()) or (formats.NONE if not code else str(code))
+
+
+def money(value: Any) -> str:
+    """A contract money value ({"amount", "currency"}) as "612 400,00 €"."""
+    return formats.money_of(value, current_language())
+
+
+def amount(value: Any, currency: str | None = "EUR") -> str:
+    return formats.NONE if value in (None, "") else formats.money(value, currency, current_language())
+
+
+def long_date(value: Any) -> str:
+    return formats.long_date(value, current_language())
+
+
+def number(value: Any) -> str:
+    return formats.NONE if value is None else formats.number(value, current_language())
+
+
+def percent(share: Any) -> str:
+    return formats.percent(share, current_language())
 
 
 def yes_no(value: bool | None) -> str:
-    """Yes / no / — in the request's language."""
-    return "—" if value is None else label("yes_no", "yes" if value else "no")
+    return label("yes_no", "unknown" if value is None else "yes" if value else "no")
+
+
+def legal_reference(reference: str | None) -> Markup:
+    """A legal reference with each part linked to its text (Légifrance, EUR-Lex, Curia)."""
+    parts = reference_parts(reference, current_language())
+    if not parts:
+        return Markup(formats.NONE)
+    return Markup("".join(
+        f'<a href="{escape(part["url"])}" rel="noopener noreferrer" class="law">{escape(part["text"])}</a>'
+        if part["url"] else str(escape(part["text"])) for part in parts))
 
 
 def option_label(filter_key: str, value: Any) -> str:
-    """The name shown for a filter value: translated for codes, as is for countries, years, CPV."""
-    prefix = _FILTER_PREFIX.get(filter_key)
-    return translate(prefix + str(value)) if prefix else str(value)
+    """The name shown for a filter value: labels for codes and findings, names for countries, as is otherwise."""
+    if filter_key in _FILTER_LISTS:
+        return label(_FILTER_LISTS[filter_key], value)
+    if filter_key == "code":
+        return code_label(str(value), current_language())
+    if filter_key == "buyer_country":
+        return country(value)
+    return str(value)
 
 
 def switch_url(language: str) -> str:
@@ -79,7 +123,10 @@ def _pick_language() -> None:
     asked = request.args.get("lang")
     g.lang_switched = asked in LANGUAGES
     cookie = request.cookies.get(COOKIE)
-    g.lang = asked if asked in LANGUAGES else cookie if cookie in LANGUAGES else DEFAULT
+    fallback = DEFAULT
+    if request.path.startswith("/api/"):  # tools say which language they read in the usual header
+        fallback = request.accept_languages.best_match(LANGUAGES) or DEFAULT
+    g.lang = asked if asked in LANGUAGES else cookie if cookie in LANGUAGES else fallback
 
 
 def _remember_language(response: Response) -> Response:
@@ -91,8 +138,10 @@ def _remember_language(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Pick the language per request and give templates `_`, `label`, `localized` and `lang`."""
+    """Pick the language per request and give templates the words and formats of that language."""
     app.before_request(_pick_language)
     app.after_request(_remember_language)
-    app.jinja_env.globals.update(_=translate, label=label, localized=localized, current_language=current_language,
-                                 yes_no=yes_no, term=term, option_label=option_label, switch_url=switch_url)
+    app.jinja_env.globals.update(
+        _=translate, label=label, coded=coded, finding_label=finding_label, country=country, money=money,
+        amount=amount, date=long_date, number=number, percent=percent, yes_no=yes_no, legal=legal_reference,
+        current_language=current_language, option_label=option_label, switch_url=switch_url)

@@ -27,8 +27,11 @@ REF = "#/components/schemas/"
 
 ASSESSMENT_PARTS: dict[str, Any] = {
     "findings": {"type": "array", "items": {"$ref": REF + "Finding"}},
-    "sme_score": _nullable(_obj({"value": {**NUM, "minimum": 0, "maximum": 100}, "components": {"type": "object"}},
-                                additionalProperties=True)),
+    "sme_score": _nullable(_obj({
+        "value": _nullable({**NUM, "minimum": 0, "maximum": 100,
+                            "description": "null when less than half of the weights could be measured"}),
+        "measured": {**NUM, "minimum": 0, "maximum": 1, "description": "share of the weights measured"},
+        "components": {"type": "object"}}, required=["value", "components"], additionalProperties=True)),
     "coverage": {"type": "object"},
     "origin": {"type": "array", "items": _obj(
         {"name": _nullable(STR), "country": _nullable(STR), "class": {**STR, "enum": list(ORIGIN_CLASSES)}},

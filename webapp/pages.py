@@ -14,6 +14,7 @@ from reciprocity.audit import queries
 from reciprocity.audit.stats import compute_report
 from reciprocity.draft import build_notice
 from reciprocity.errors import DraftError, ReciprocityError
+from reciprocity.i18n.error_text import draft_reason, error_text
 
 from . import exports
 from .charts import overview_charts
@@ -21,20 +22,20 @@ from .checking import check_document
 from .db import cached_query, get_db
 from .errors import status_of
 from .filters import FILTER_KEYS, filters_from_args, page_from_args
-from .forms import CHOICES, DraftForm, UploadForm
-from .i18n import term, translate
+from .forms import DraftForm, UploadForm, asked_format, choices
+from .i18n import current_language, translate
 from .present import prepare_assessment
+from .reports import decode_document, draft_source, respond, upload_source
 from .rules import rules_catalogue
 
 bp = Blueprint("pages", __name__)
 
 
-def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200) -> tuple[str, int]:
-    return render_template("check.html", upload=upload, draft=draft, error=error, choices=CHOICES), status
-
-
-def _report(assessments: list[dict[str, Any]]) -> str:
-    return render_template("report.html", assessments=[prepare_assessment(a) for a in assessments])
+def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200,
+                field_errors: dict[str, list[str]] | None = None, error_detail: str | None = None) -> tuple[str, int]:
+    return render_template("check.html", upload=upload, draft=draft, error=error, error_detail=error_detail,
+                           field_errors=field_errors or {},
+                           choices=lambda field: choices(field, current_language())), status
 
 
 @bp.get("/check")
@@ -43,24 +44,30 @@ def check_form() -> tuple[str, int]:
     return _check_page(UploadForm(prefix="up"), DraftForm(prefix="d"))
 
 
+def _uploaded(upload: UploadForm) -> tuple[bytes | None, str]:
+    """The document sent: a file, a document re-sent from a report (base64), or pasted text."""
+    storage = upload.file.data
+    if storage is not None and getattr(storage, "filename", ""):
+        return storage.read(), storage.filename
+    if upload.document.data:
+        return decode_document(upload.document.data), upload.name.data or translate("check.pasted")
+    return (upload.text.data or "").encode("utf-8"), translate("check.pasted")
+
+
 @bp.post("/check")
 def check_upload() -> Any:
     """Assess an uploaded or pasted notice; a bad or hostile document is explained on the page."""
     upload, draft = UploadForm(prefix="up"), DraftForm(prefix="d", formdata=None)
     if not upload.validate_on_submit():
         return _check_page(upload, draft, translate("error.form"), 400)
-    storage = upload.file.data
-    if storage is not None and getattr(storage, "filename", ""):
-        data, name = storage.read(), storage.filename
-    else:
-        data, name = (upload.text.data or "").encode("utf-8"), translate("check.pasted")
-    if not data.strip():
+    data, name = _uploaded(upload)
+    if data is None or not data.strip():
         return _check_page(upload, draft, translate("error.empty"), 400)
     try:
         assessments = check_document(data, name)
     except ReciprocityError as exc:
-        return _check_page(upload, draft, f"{translate('error.unreadable')} {exc}", status_of(exc))
-    return _report([a.to_dict() for a in assessments])
+        return _check_page(upload, draft, error_text(exc, current_language()), status_of(exc), error_detail=str(exc))
+    return respond([a.to_dict() for a in assessments], asked_format(request.form, "up"), upload_source(data, name))
 
 
 @bp.post("/check/draft")
@@ -69,12 +76,16 @@ def check_draft() -> Any:
     upload, draft = UploadForm(prefix="up", formdata=None), DraftForm(prefix="d")
     if not draft.validate_on_submit():
         return _check_page(upload, draft, translate("error.form"), 400)
+    values = draft.draft_fields()
     try:
-        notice = build_notice(draft.draft_fields())
+        notice = build_notice(values)
     except DraftError as exc:
-        field = term("draft", exc.field.split("[")[0])  # the field's label as the form shows it
-        return _check_page(upload, draft, translate("error.draft", field=field, reason=exc.reason), 400)
-    return _report([assess(notice).to_dict()])
+        field_errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            field_errors.setdefault(error.field, []).append(draft_reason(error.key, error.params, current_language()))
+        return _check_page(upload, draft, None, 400, field_errors=field_errors)
+    source = draft_source(values, draft.hidden_values())
+    return respond([assess(notice).to_dict()], asked_format(request.form, "d"), source)
 
 
 @bp.get("/")
@@ -112,7 +123,7 @@ def tenders_export(fmt: str) -> Response:
 def tender(notice_id: str) -> str:
     """One tender: lots, results, winners, findings, and a link to TED when it has a publication number."""
     record = queries.get_tender(get_db(), notice_id)  # an Assessment, with the stored-only fields beside it
-    return render_template("tender.html", tender=record, assessment=prepare_assessment(record))
+    return render_template("tender.html", tender=record, a=prepare_assessment(record))
 
 
 @bp.get("/winners/<path:entity_id>")

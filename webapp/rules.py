@@ -9,7 +9,9 @@ from reciprocity.rules.data import load_rule_data
 
 
 def rules_catalogue() -> list[dict[str, Any]]:
-    """Every registered code with area, severity, title (EN, and FR as `title_fr`), legal reference, confidence."""
+    """Every registered code with area, severity, label and title (EN, and FR as `label_fr`, `title_fr`), legal
+    reference, confidence."""
     data = load_rule_data()
-    french = {rule["code"]: rule["title"] for rule in rules_listing(data, "fr")}
-    return [{**rule, "title_fr": french[rule["code"]]} for rule in rules_listing(data, "en")]
+    french = {rule["code"]: rule for rule in rules_listing(data, "fr")}
+    return [{**rule, "title_fr": french[rule["code"]]["title"], "label_fr": french[rule["code"]]["label"]}
+            for rule in rules_listing(data, "en")]

@@ -65,14 +65,24 @@ class IngestError(ReciprocityError):
 
 
 class DraftError(ReciprocityError):
-    """A value typed in the draft form is invalid; `field` names it."""
+    """Values typed in the draft form are invalid. `field`/`reason` name the first; `errors` holds every one, each
+    with a `key` (the reason, worded per language by the interfaces) and its `params`."""
 
     code = "invalid-draft"
 
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
+    def __init__(self, field: str, reason: str, key: str = "invalid", **params: object) -> None:
+        self.field, self.reason, self.key, self.params = field, reason, key, params
+        self.errors: list[DraftError] = [self]
         super().__init__(f"{field}: {reason}")
+
+    @classmethod
+    def combine(cls, errors: list[DraftError]) -> DraftError:
+        """One error carrying all of `errors` (its message lists them)."""
+        first = errors[0]
+        combined = cls(first.field, first.reason, first.key, **first.params)
+        combined.errors = list(errors)
+        combined.args = ("; ".join(f"{e.field}: {e.reason}" for e in errors),)
+        return combined
 
 
 class DownloadError(ReciprocityError):

@@ -29,8 +29,11 @@ _TYPED = {"country": r"[A-Z]{2}", "date": r"\d{4}-\d{2}-\d{2}", "money-eur": r"-
 def field_data() -> dict[str, Any]:
     """fields.yaml, checked: evidence entries with en, fr, type; phrases with match, en, fr."""
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or set(data) != {"evidence", "phrases"}:
-        raise ConfigError("fields.yaml: expected the keys evidence and phrases")
+    if not isinstance(data, dict) or set(data) != {"evidence", "params", "phrases"}:
+        raise ConfigError("fields.yaml: expected the keys evidence, params and phrases")
+    for key, kind in data["params"].items():
+        if not isinstance(kind, str):
+            raise ConfigError(f"fields.yaml: params.{key}: expected a type such as code:esubmission")
     for key, entry in data["evidence"].items():
         if not isinstance(entry, dict) or not _NEEDED <= set(entry) or set(entry) - _NEEDED - _OPTIONAL:
             raise ConfigError(f"fields.yaml: evidence.{key}: expected en, fr, type (and optionally bt)")
@@ -95,3 +98,16 @@ def translate(text: Any, lang: str) -> str | None:
         if found:
             return _fill(phrase[lang], found.groupdict(), lang)
     return stripped if lang == "en" else None
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a text may be a rule's wording the table translates: several words, or a pattern with a colon.
+    (A single word such as "lot" or "none" is translated only where its type says so, never in any parameter.)"""
+    return " " in text.strip() or ":" in text
+
+
+def param_type(name: str) -> str | None:
+    """The type fields.yaml gives a message parameter (`params`), else its evidence key's type, else None."""
+    data = field_data()
+    entry = data.get("params", {}).get(name) or data["evidence"].get(name)
+    return entry["type"] if isinstance(entry, dict) else entry

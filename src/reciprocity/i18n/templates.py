@@ -30,6 +30,13 @@ class EuroAmount(Decimal):
     """A parameter that is money in euros (named `*_eur`): shown with the currency."""
 
 
+class Coded:
+    """A parameter holding a code (or codes) of a code list, shown by its label."""
+
+    def __init__(self, list_name: str, value: Any) -> None:
+        self.list_name, self.value = list_name, value
+
+
 def normalise(template: str) -> str:
     """The template with any currency sign written around an `_eur` placeholder removed (the formatter adds it)."""
     return _SIGN_AFTER.sub(r"\1", _SIGN_BEFORE.sub(r"\1", template))
@@ -46,6 +53,8 @@ def display(value: Any, lang: str) -> str:
         return formats.NONE
     if isinstance(value, bool):
         return labels.label("yes_no", "yes" if value else "no", lang) or str(value)
+    if isinstance(value, Coded):
+        return _typed(value.value, value.list_name, lang)
     if isinstance(value, EuroAmount):
         return formats.money(value, "EUR", lang)
     if isinstance(value, Decimal | int | float):
@@ -58,15 +67,14 @@ def display(value: Any, lang: str) -> str:
 
 
 def _typed(value: Any, spec: str, lang: str) -> str:
+    """A value shown as `spec` says: "country", "phrase", or a code list (labels in lower case: mid-sentence)."""
     items = value if isinstance(value, list | tuple) else [value]
     if spec == "country":
         shown = [labels.country(item, lang) or str(item) for item in items]
     elif spec == "phrase":
         shown = [phrases.translate(item, lang) or str(item) for item in items]
     else:
-        shown = [labels.label(spec, item, lang) or str(item) for item in items]
-    if len(shown) > 1 or isinstance(value, list | tuple):
-        shown = [formats.lower_first(text) for text in shown]
+        shown = [formats.lower_first(labels.label(spec, item, lang, short=True) or str(item)) for item in items]
     return formats.join(shown, lang)
 
 
@@ -86,14 +94,33 @@ def _missing(value: Any, lang: str) -> Any:
     return phrases.translate(value, lang) or value
 
 
+def _worded(value: Any, lang: str) -> Any:
+    """Text of a rule that the phrase table knows (several words or a typed pattern), in `lang`; else unchanged."""
+    if isinstance(value, list | tuple):
+        return [_worded(item, lang) for item in value]
+    if isinstance(value, str) and phrases.is_sentence(value):
+        return phrases.translate(value, lang) or value
+    return value
+
+
+def _typed_param(name: str, value: Any, lang: str) -> Any:
+    """A parameter as the template shows it: `_eur` money, a code of the list its name is typed with in
+    fields.yaml (e.g. `method` -> esubmission), or a rule's wording through the phrase table."""
+    if name.endswith("_eur") and isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return EuroAmount(value)
+    kind = phrases.param_type(name)
+    if kind and kind.startswith("code:") and isinstance(value, str | list | tuple):
+        return Coded(kind[5:], value)
+    return _worded(value, lang)
+
+
 def values_for(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The parameters as the template of `lang` reads them: `_eur` money typed, `_fr` wordings for French."""
-    values = {name: EuroAmount(value) if name.endswith("_eur") and isinstance(value, Decimal | int) else value
-              for name, value in params.items()}
+    """The parameters as the template of `lang` reads them: typed (see `_typed_param`), `_fr` wordings in French."""
+    values = {name: _typed_param(name, value, lang) for name, value in params.items()}
     if lang == "fr":
         values.update({name[:-3]: value for name, value in params.items() if name.endswith("_fr")})
     if "missing" in values and not (lang == "fr" and "missing_fr" in params):
-        values["missing"] = _missing(values["missing"], lang)
+        values["missing"] = _missing(params["missing"], lang)
     return values
 
 

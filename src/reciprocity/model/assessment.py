@@ -46,7 +46,7 @@ class Assessment:
 
     notice: Notice
     findings: list[Finding] = field(default_factory=list)
-    sme_score: dict[str, Any] | None = None  # {"value": 0-100, "components": {...}}
+    sme_score: dict[str, Any] | None = None  # {"value": 0-100 | None, "measured": 0..1, "components": {...}}
     coverage: dict[str, Any] = field(default_factory=dict)
     origin: list[dict[str, Any]] = field(default_factory=list)
     benefit: dict[str, Any] = field(default_factory=lambda: {"priority": 0, "reasons": []})

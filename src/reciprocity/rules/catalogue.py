@@ -14,6 +14,6 @@ def rules_listing(data: RuleData, lang: str = "en") -> list[dict[str, Any]]:
     for code in all_codes():
         entry = data.code(code)
         listing.append({"code": code, "area": entry["area"], "severity": entry["severity"],
-                        "title": entry["title"][lang], "legal_ref": entry["legal_ref"],
+                        "label": entry["label"][lang], "title": entry["title"][lang], "legal_ref": entry["legal_ref"],
                         "confidence": entry["confidence"], "source": entry["source"]})
     return listing

@@ -286,3 +286,15 @@ def _entries(file: str, value: Any, path: str):
 def load_rule_data(directory: Path | None = None) -> RuleData:
     """The rule data, loaded and validated once per directory (cached)."""
     return RuleData(directory)
+
+
+@lru_cache(maxsize=4)
+def data_version(directory: Path | None = None) -> str:
+    """A short fingerprint of the rule data files (SHA-256 of their names and bytes), printed on reports so that a
+    report can be traced to the rules it applied."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((directory or DATA_DIR).glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
