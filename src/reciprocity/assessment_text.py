@@ -1,22 +1,37 @@
 """Plain-text rendering of Assessments for `reciprocity check`: one report per notice and a summary over many.
 
-The CLI stays a thin layer; the web app renders the same Assessment its own way."""
+The terminal shows the same view as the web report (report_view.py): sections of flagged findings (to correct
+before publication, for the next procedure, for information), findings identical on several lots on one line,
+evidence as labelled lines, every code by its label (the code itself in brackets, for those who search for it).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
-from .model import SEVERITY_RANK, STATUSES, Assessment, Finding
+from . import report_view
+from .i18n import formats, labels
+from .model import SEVERITY_RANK, STATUSES, Assessment
 from .rules import all_codes
 
-_LABELS = {
-    "en": {"buyer": "Buyer", "coverage": "Coverage", "origin": "Winners' origin", "benefit": "Benefit priority",
-           "na": "Not applicable", "ref": "ref", "evidence": "evidence", "none": "none", "value": "value",
-           "threshold": "threshold", "unconfirmed": "to verify"},
-    "fr": {"buyer": "Acheteur", "coverage": "Couverture", "origin": "Origine des attributaires",
-           "benefit": "Priorité", "na": "Sans objet", "ref": "réf.", "evidence": "éléments", "none": "aucun",
-           "value": "valeur", "threshold": "seuil", "unconfirmed": "à vérifier"},
+_WORDS = {
+    "en": {"buyer": "Buyer", "coverage": "Coverage", "origin": "Winners' origin", "priority": "Priority",
+           "sme": "SME score", "sent": "sent on {date}", "form": "form", "value": "value", "threshold": "threshold",
+           "ref": "Reference", "unconfirmed": "to be confirmed", "others": "Other checks", "na": "Not applicable",
+           "not_computable": "not computable ({share} of the criteria measured, less than half)",
+           "measured": "{value}/100 ({share} of the criteria measured)", "nothing": "Nothing flagged.",
+           "none": "no agreement", "summary": "{notices} notices checked, {failed} could not be read; share of "
+           "notices by status (%)", "columns": ("finding", "flagged", "passed", "n/a", "no data"), "colon": ": "},
+    "fr": {"buyer": "Acheteur", "coverage": "Couverture", "origin": "Origine des titulaires",
+           "priority": "Priorité", "sme": "Score PME", "sent": "envoyé le {date}", "form": "formulaire",
+           "value": "valeur", "threshold": "seuil", "ref": "Référence", "unconfirmed": "à vérifier",
+           "others": "Autres vérifications",
+           "na": "Sans objet", "not_computable": "non calculable ({share} des critères mesurés, moins de la moitié)",
+           "measured": "{value}/100 (calculé sur {share} des critères)", "nothing": "Aucun point relevé.",
+           "none": "aucun accord", "summary": "{notices} avis vérifiés, {failed} illisibles ; part des avis par "
+           "statut (%)", "columns": ("constat", "signalé", "conforme", "s.o.", "manque"), "colon": " : "},
 }
 _STATUS_MARK = {"passed": "ok", "insufficient-data": "??", "not-applicable": "--"}
 
@@ -27,90 +42,91 @@ def worst_flagged(assessment: Assessment) -> int:
 
 
 def render(assessment: Assessment, lang: str = "en") -> str:
-    """A readable report: header, coverage and origin, then findings grouped by area, problems first."""
-    labels = _LABELS[lang]
-    lines = _header(assessment, labels)
-    by_area: dict[str, list[Finding]] = {}
-    for finding in assessment.findings:
-        by_area.setdefault(finding.area, []).append(finding)
-    for area in sorted(by_area, key=lambda a: -_area_rank(by_area[a])):
-        lines.append(f"  [{area}]")
-        lines += _area_lines(by_area[area], labels, lang)
+    """A readable report: header, coverage, origin, priority and score, then the sections of flagged findings and
+    a digest of the other checks."""
+    data = assessment.to_dict()
+    words = _WORDS[lang]
+    lines = _header(data, lang, words)
+    sections = report_view.sections(data, lang)
+    for section in sections:
+        lines += ["", f"  {section['title']}"]
+        for group in section["groups"]:
+            lines += _group_lines(group, words)
+    if not sections:
+        lines += ["", f"  {words['nothing']}"]
+    lines += _other_lines(report_view.other_checks(data, lang), words)
     return "\n".join(lines)
 
 
-def _area_rank(findings: list[Finding]) -> int:
-    return max((SEVERITY_RANK[f.severity] for f in findings if f.status == "flagged"), default=-1)
-
-
-def _header(assessment: Assessment, labels: dict[str, str]) -> list[str]:
-    notice, cov = assessment.notice, assessment.coverage
-    lines = [f"== {notice.id} ({notice.source_format} {notice.form or '?'}, {notice.kind}, "
-             f"dispatched {notice.dispatch_date or '—'}) {notice.source or ''}".rstrip(),
-             f"  {labels['buyer']}: {notice.buyer.name or '?'} ({notice.buyer.country or '?'}), "
-             f"{cov.get('buyer_category') or '?'}"]
-    agreements = _agreements_text(cov.get("agreements") or []) or labels["none"]
-    lines.append(f"  {labels['coverage']}: {agreements}; {labels['value']} EUR {cov.get('value_eur') or '?'}, "
-                 f"{labels['threshold']} EUR {cov.get('threshold_eur') or '?'} ({cov.get('nature') or '?'})")
-    if assessment.origin:
-        shown = "; ".join(f"{o['name'] or '?'} ({o['country'] or '?'}): {o['class']}" for o in assessment.origin)
-        lines.append(f"  {labels['origin']}: {shown}")
-    benefit = assessment.benefit
-    reasons = benefit.get("reasons_fr" if labels is _LABELS["fr"] else "reasons") or []
-    lines.append(f"  {labels['benefit']}: {benefit.get('priority', 0)}/100" + (f" — {'; '.join(reasons)}"
-                                                                              if reasons else ""))
+def _header(data: dict[str, Any], lang: str, words: dict[str, Any]) -> list[str]:
+    facts, colon = report_view.notice_facts(data["notice"], lang), words["colon"]
+    notice = data["notice"]
+    where = " · ".join(part for part in (facts["kind"], facts["format"] + (f", {words['form']} {facts['form']}"
+                                          if facts["form"] else ""), words["sent"].format(date=facts["dispatch"]),
+                                         Path(notice.get("source") or "").name) if part)
+    buyer_type = facts["buyer_type"]["label"] or facts["buyer_type"]["code"]
+    lines = [f"== {facts['title']} ({facts['id']})", f"   {where}",
+             f"   {words['buyer']}{colon}{facts['buyer'] or '—'} ({facts['buyer_country'] or '—'})"
+             + (f", {formats.lower_first(buyer_type)}" if buyer_type else ""),
+             f"   {words['coverage']}{colon}{_coverage_text(data.get('coverage') or {}, lang, words)}"]
+    origin = report_view.origin_view(data.get("origin"), lang)
+    if origin:
+        separator = " ; " if lang == "fr" else "; "
+        shown = separator.join(f"{o['name'] or '—'} ({o['country'] or '—'}{colon}{o['class']})" for o in origin)
+        lines.append(f"   {words['origin']}{colon}{shown}")
+    benefit = report_view.benefit_view(data.get("benefit"), lang)
+    lines.append(f"   {words['priority']}{colon}{benefit['priority']}/100")
+    for reason in benefit["reasons"]:
+        labels_ = ", ".join(code["label"] for code in reason["codes"])
+        lines.append(f"     +{reason['weight']} {reason['text']}" + (f" ({labels_})" if labels_ else ""))
+    sme = report_view.sme_score_view(data.get("sme_score"), lang)
+    if sme:
+        score = words["measured"].format(value=sme["value"], share=sme["measured"]) if sme["value"] is not None \
+            else words["not_computable"].format(share=sme["measured"])
+        lines.append(f"   {words['sme']}{colon}{score}")
     return lines
 
 
-def _agreements_text(agreements: list[str]) -> str:
-    """"GPA + 14 bilateral" rather than fifteen ids (the ids are in the JSON)."""
-    others = [a for a in agreements if a != "GPA"]
-    if len(others) <= 2:
-        return ", ".join(agreements)
-    return ("GPA + " if "GPA" in agreements else "") + f"{len(others)} bilateral ({', '.join(others[:2])}…)"
+def _coverage_text(coverage: dict[str, Any], lang: str, words: dict[str, Any]) -> str:
+    """"AMP, Suisse, Canada… ; valeur 4 588 150,50 € ; seuil 221 000,00 € (fournitures)" (ids in the JSON)."""
+    agreements = coverage.get("agreements") or []
+    names = [labels.label("agreement", a, lang, short=True) or a for a in agreements]
+    shown = formats.join(names[:4], lang) + ("…" if len(names) > 4 else "") if names else words["none"]
+    nature = labels.label("nature", coverage.get("nature"), lang)
+    separator = " ; " if lang == "fr" else "; "
+    return separator.join([
+        shown, f"{words['value']} {formats.money(coverage.get('value_eur'), 'EUR', lang)}",
+        f"{words['threshold']} {formats.money(coverage.get('threshold_eur'), 'EUR', lang)}"
+        + (f" ({formats.lower_first(nature)})" if nature else "")])
 
 
-def _area_lines(findings: list[Finding], labels: dict[str, str], lang: str) -> list[str]:
-    flagged = sorted((f for f in findings if f.status == "flagged"), key=lambda f: -SEVERITY_RANK[f.severity])
-    lines = []
-    for finding in flagged:
-        lines += _flagged_lines(finding, labels, lang)
-    for finding in findings:
-        if finding.status in ("passed", "insufficient-data"):
-            message = finding.message_fr if lang == "fr" else finding.message
-            lines.append(f"    {_STATUS_MARK[finding.status]} {finding.code}: {message}")
-    not_applicable = [f.code for f in findings if f.status == "not-applicable"]
+def _group_lines(group: dict[str, Any], words: dict[str, Any]) -> list[str]:
+    colon = words["colon"]
+    lots = f" · {group['lots_text']}" if group["lots_text"] else ""
+    lines = [f"    {group['severity_label'].upper()}  {group['label']} [{group['code']}]{lots}",
+             f"      {group['message']}"]
+    lines += [f"      {item}" for item in group["to_confirm"]]
+    lines += [f"      {line['label']}{colon}{line['text']}" for line in group["evidence"]]
+    reference = "".join(part["text"] for part in group["legal_ref"]) or "—"
+    unconfirmed = f" ({words['unconfirmed']})" if group["unconfirmed"] else ""
+    lines.append(f"      {words['ref']}{colon}{reference}{unconfirmed}")
+    if group["recommendation"]:
+        lines.append(f"      → {group['recommendation']}")
+    return lines
+
+
+def _other_lines(groups: list[dict[str, Any]], words: dict[str, Any]) -> list[str]:
+    colon = words["colon"]
+    lines = ["", f"  {words['others']}"] if groups else []
+    for group in groups:
+        if group["status"] in _STATUS_MARK and group["status"] != "not-applicable":
+            lots = f" ({group['lots_text']})" if group["lots_text"] else ""
+            lines.append(f"    {_STATUS_MARK[group['status']]} {group['label']} [{group['code']}]{lots}{colon}"
+                         f"{group['message']}")
+    not_applicable = list(dict.fromkeys(g["label"] for g in groups if g["status"] == "not-applicable"))
     if not_applicable:
-        lines.append(f"    -- {labels['na']}: {', '.join(dict.fromkeys(not_applicable))}")
+        lines.append(f"    -- {words['na']}{colon}{', '.join(not_applicable)}")
     return lines
-
-
-def _flagged_lines(finding: Finding, labels: dict[str, str], lang: str) -> list[str]:
-    message = finding.message_fr if lang == "fr" else finding.message
-    lot = f" (lot {finding.lot})" if finding.lot else ""
-    lines = [f"    {finding.severity.upper()} {finding.code}{lot}: {message}"]
-    evidence = _evidence_text(finding.evidence)
-    if evidence:
-        lines.append(f"      {labels['evidence']}: {evidence}")
-    confidence = f" ({labels['unconfirmed']})" if finding.confidence == "unconfirmed" else ""
-    if finding.legal_ref or confidence:
-        lines.append(f"      {labels['ref']}: {finding.legal_ref or '—'}{confidence}")
-    recommendation = finding.recommendation_fr if lang == "fr" else finding.recommendation
-    if recommendation:
-        lines.append(f"      → {recommendation}")
-    return lines
-
-
-def _evidence_text(evidence: dict[str, Any], limit: int = 300) -> str:
-    parts = [f"{key}={_short(value)}" for key, value in evidence.items() if value not in (None, [], {}, "")]
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return "[" + ", ".join(str(v.get("name") or v.get("field") or v.get("value") or v) for v in value) + "]"
-    return str(value)
 
 
 def add_to_summary(counts: Counter, assessment: Assessment) -> None:
@@ -132,11 +148,15 @@ def summary_table(counts: Counter, notices: int) -> dict[str, dict[str, Any]]:
     return table
 
 
-def render_summary(table: dict[str, dict[str, Any]], notices: int, failed: int) -> str:
-    width = max((len(code) for code in table), default=10)
-    lines = [f"{notices} notices checked, {failed} failed to parse; share of notices by status (%)",
-             f"{'code':<{width}}  {'flagged':>8} {'passed':>8} {'n/a':>8} {'no data':>8}"]
+def render_summary(table: dict[str, dict[str, Any]], notices: int, failed: int, lang: str = "en") -> str:
+    """The summary table: one line per finding (its label and code), the share of notices by status."""
+    words = _WORDS[lang]
+    names = {code: f"{report_view.code_label(code, lang)} [{code}]" for code in table}
+    width = max((len(name) for name in names.values()), default=10)
+    head = words["columns"]
+    lines = [words["summary"].format(notices=notices, failed=failed),
+             f"{head[0]:<{width}}  {head[1]:>8} {head[2]:>8} {head[3]:>8} {head[4]:>8}"]
     for code, row in table.items():
-        lines.append(f"{code:<{width}}  {row['flagged']:>8.1f} {row['passed']:>8.1f} "
-                     f"{row['not-applicable']:>8.1f} {row['insufficient-data']:>8.1f}")
+        shares = [formats.number(row[s], lang, decimals=1) for s in STATUSES]
+        lines.append(f"{names[code]:<{width}}  " + " ".join(f"{share:>8}" for share in shares))
     return "\n".join(lines)

@@ -2,24 +2,63 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 
 import click
 
 from ..audit.sources import iter_paths
 from ..errors import NoticeParseError, ReciprocityError
+from ..i18n.error_text import error_text
 from ..parsers import DEFAULT_MAX_BYTES, iter_parse
+
+# Exit statuses (README "Exit status"): a buyer's CI tells bad input from a policy failure.
+EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_POLICY = 0, 1, 2, 3
+_ERROR_WORD = {"en": "Error", "fr": "Erreur"}
+_DETAIL = {"en": "  detail: {}", "fr": "  détail : {}"}
+
+
+def default_language(environ: Mapping[str, str] | None = None) -> str:
+    """French when the user's locale is French (LC_ALL, LC_MESSAGES, then LANG), else English; read here, at the
+    CLI's edge, never in the library. RECIPROCITY_LANG (the --lang option's variable) comes before this."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def language() -> str:
+    """The --lang of the command being run (the default language before it is parsed)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return (obj or {}).get("lang") or default_language()
+
+
+def say_error(error: ReciprocityError | str) -> None:
+    """`Error: …` / `Erreur : …` on stderr, in the command's language, with the raw detail on a second line."""
+    lang = language()
+    separator = " : " if lang == "fr" else ": "
+    if isinstance(error, str):
+        click.echo(f"{_ERROR_WORD[lang]}{separator}{error}", err=True)
+        return
+    text = error_text(error, lang)
+    click.echo(f"{_ERROR_WORD[lang]}{separator}{text}", err=True)
+    if str(error) != text:
+        click.echo(_DETAIL[lang].format(error), err=True)
 
 
 class _Group(click.Group):
-    """Turns every `ReciprocityError` into `Error: …` and exit status 1."""
+    """Turns every `ReciprocityError` into `Error: …` (in the command's language) and exit status 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ReciprocityError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+            say_error(exc)
+            sys.exit(EXIT_UNREADABLE)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +70,17 @@ class _Group(click.Group):
 def main(ctx: click.Context, max_notice_bytes: int) -> None:
     """Check public tender notices against EU and French reciprocity and SME-access rules."""
     ctx.obj = {"max_bytes": max_notice_bytes}  # the settings read from the environment, once, here
+
+
+def _remember_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.find_root().obj["lang"] = value  # so that errors are worded in it too
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), envvar="RECIPROCITY_LANG", default=default_language,
+    callback=_remember_language, show_default="RECIPROCITY_LANG, else the locale",
+    help="Language of what the command prints (RECIPROCITY_LANG, else French for a French locale, else English).")
 
 
 def max_bytes() -> int:
@@ -46,12 +96,12 @@ def iter_notices(paths: tuple[str, ...], failures: list[str]):
             for item in iter_parse(path, max_bytes=max_bytes()):
                 if isinstance(item, NoticeParseError):
                     failures.append(str(item))
-                    click.echo(f"Error: {item}", err=True)
+                    say_error(item)
                 else:
                     yield item
         except ReciprocityError as exc:
             failures.append(str(exc))
-            click.echo(f"Error: {exc}", err=True)
+            say_error(exc)
 
 
 db_option = click.option("--db", "db", envvar="RECIPROCITY_DB", default="reciprocity.db", show_default=True,

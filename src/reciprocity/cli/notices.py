@@ -8,19 +8,22 @@ from collections import Counter
 
 import click
 
-from .base import iter_notices, main
+from .base import EXIT_POLICY, EXIT_UNREADABLE, iter_notices, lang_option, main
+
+_COVERAGE_HEAD = {"en": "{total} notices, {failed} could not be read", "fr": "{total} avis, {failed} illisibles"}
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--pretty", is_flag=True, help="Indented JSON for humans instead of JSON Lines.")
-def parse(files: tuple[str, ...], pretty: bool) -> None:
+@lang_option
+def parse(files: tuple[str, ...], pretty: bool, lang: str) -> None:
     """Print the JSON contract of every notice in FILES (folders are searched), one per line."""
     failures: list[str] = []
     for notice in iter_notices(files, failures):
         click.echo(json.dumps(notice.to_dict(), ensure_ascii=False, indent=2 if pretty else None))
     if failures:
-        sys.exit(1)
+        sys.exit(EXIT_UNREADABLE)
 
 
 def _present(value) -> bool:
@@ -44,7 +47,8 @@ def _coverage_counts(notice_dict: dict, counts: Counter) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
-def coverage(paths: tuple[str, ...], as_json: bool) -> None:
+@lang_option
+def coverage(paths: tuple[str, ...], as_json: bool, lang: str) -> None:
     """Count, for each contract field, how many notices in PATHS have it, so gaps show at once."""
     failures: list[str] = []
     counts: Counter = Counter()
@@ -55,25 +59,28 @@ def coverage(paths: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"notices": total, "failed": len(failures), "fields": dict(sorted(counts.items()))}))
     else:
-        click.echo(f"{total} notices, {len(failures)} failed")
+        click.echo(_COVERAGE_HEAD[lang].format(total=total, failed=len(failures)))
         width = max((len(k) for k in counts), default=10)
         for key, n in sorted(counts.items()):
             share = 100 * n / total if total else 0
-            click.echo(f"{key:<{width}}  {n:>7}  {share:5.1f}%")
+            click.echo(f"{key:<{width}}  {n:>7}  {share:5.1f} %")
     if failures:
-        sys.exit(1)
+        sys.exit(EXIT_UNREADABLE)
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One Assessment per notice, per line (the JSON contract).")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Report language.")
+@lang_option
 @click.option("--fail-on", type=click.Choice(["problem", "warning"]),
-              help="Exit 1 when a finding of this severity or worse is flagged.")
+              help="Exit with status 3 when a finding of this severity or worse is flagged.")
 @click.option("--summary", is_flag=True, help="Only print, per code, the share of notices by status.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for drafts without a dispatch date.")
 def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today) -> None:
-    """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules."""
+    """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules.
+
+    Exit status: 0 all read and no --fail-on threshold reached; 1 a file (or record) could not be read; 3 the
+    --fail-on threshold was reached (1 wins when both happen: the results are incomplete)."""
     from ..assess import assess
     from ..assessment_text import add_to_summary, render, render_summary, summary_table, worst_flagged
     from ..model import SEVERITY_RANK
@@ -94,24 +101,30 @@ def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None,
     if summary:
         table = summary_table(counts, notices)
         click.echo(json.dumps({"notices": notices, "failed": len(failures), "codes": table}) if as_json
-                   else render_summary(table, notices, len(failures)))
-    if failures or (fail_on and worst >= SEVERITY_RANK[fail_on]):
-        sys.exit(1)
+                   else render_summary(table, notices, len(failures), lang))
+    if failures:
+        sys.exit(EXIT_UNREADABLE)
+    if fail_on and worst >= SEVERITY_RANK[fail_on]:
+        sys.exit(EXIT_POLICY)
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@lang_option
 def rules(as_json: bool, lang: str) -> None:
-    """List every finding code with its description, area, legal reference and confidence."""
+    """List every finding code with its label, description, area, legal reference and confidence."""
+    from ..i18n import labels
     from ..rules.catalogue import rules_listing
     from ..rules.data import load_rule_data
+    from ..rules.legal_links import worded
 
     listing = rules_listing(load_rule_data(), lang)
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
     for rule in listing:
-        confidence = "" if rule["confidence"] == "established" else f" [{rule['confidence']}]"
-        click.echo(f"{rule['code']}  ({rule['area']}, {rule['severity']}){confidence}\n    {rule['title']}\n"
-                   f"    {rule['legal_ref'] or '—'}")
+        area, severity = labels.label("area", rule["area"], lang), labels.label("severity", rule["severity"], lang)
+        confidence = "" if rule["confidence"] == "established" else \
+            f" [{labels.label('confidence', rule['confidence'], lang)}]"
+        click.echo(f"{rule['label']} [{rule['code']}]  ({area}, {severity.lower()}){confidence}\n    {rule['title']}\n"
+                   f"    {worded(rule['legal_ref'], lang) if rule['legal_ref'] else '—'}")

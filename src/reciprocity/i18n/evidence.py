@@ -93,8 +93,8 @@ def _agreements(value: Any, lang: str) -> str:
 def _winner(entry: dict[str, Any], lang: str) -> str:
     country = labels.country(entry.get("country"), lang) or (NONE if not entry.get("country") else entry["country"])
     origin = labels.label("origin_class", entry.get("class"), lang) or NONE
-    return f"{entry.get('name') or NONE} ({country} ; {origin.lower()})" if lang == "fr" else \
-        f"{entry.get('name') or NONE} ({country}; {origin.lower()})"
+    return f"{entry.get('name') or NONE} ({country} ; {origin})" if lang == "fr" else \
+        f"{entry.get('name') or NONE} ({country}; {origin})"
 
 
 def _winners(value: Any, lang: str) -> str | None:

@@ -84,7 +84,9 @@ class _LanguageFormatter(Formatter):
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        return _typed(value, format_spec, self.lang) if format_spec else display(value, self.lang)
+        if format_spec:
+            return _typed(value.value if isinstance(value, Coded) else value, format_spec, self.lang)
+        return display(value, self.lang)
 
 
 def _missing(value: Any, lang: str) -> Any:
