@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -12,9 +11,14 @@ from flask import Response
 from sqlite_utils import Database
 
 from reciprocity.audit import queries
+from reciprocity.audit.export import csv_chunks
 from reciprocity.audit.store import open_db
+from reciprocity.errors import ConfigError
 
-EXPORT_COLUMNS = tuple(c for c in queries.SUMMARY_COLUMNS if c != "benefit_reasons")
+# the list's columns, then what was awarded: total value (EUR), winners, their countries and origin classes
+AWARD_COLUMNS = ("awarded_value_eur", "winners", "winner_countries", "winner_origins")
+EXPORT_COLUMNS = (*(c for c in queries.SUMMARY_COLUMNS if c != "benefit_reasons"), *AWARD_COLUMNS)
+DIALECTS = ("default", "excel-fr")
 CHUNK = 500
 MAX_XLSX_ROWS = 100_000  # one sheet in memory: beyond this, use CSV or `reciprocity export`
 
@@ -22,42 +26,51 @@ MAX_XLSX_ROWS = 100_000  # one sheet in memory: beyond this, use CSV or `recipro
 def iter_rows(db: Database, filters: dict[str, Any], limit: int | None = None) -> Iterator[list[Any]]:
     """Every matching tender as a row of EXPORT_COLUMNS, in the list's order, from one cursor (no OFFSET pages).
 
-    The WHERE clause and columns are the list's own (`queries.where_clause`, `queries.SUMMARY_COLUMNS`).
+    The WHERE clause and columns are the list's own (`queries.where_clause`, `queries.SUMMARY_COLUMNS`); the award
+    columns are read for each chunk of rows from the results and winners tables.
     """
+    columns = EXPORT_COLUMNS[:-len(AWARD_COLUMNS)]
     where, params = queries.where_clause(filters)
-    sql = (f"SELECT {', '.join('n.' + c for c in EXPORT_COLUMNS)} FROM notices n{where}"
+    sql = (f"SELECT {', '.join('n.' + c for c in columns)} FROM notices n{where}"
            " ORDER BY n.benefit_priority DESC, n.id")
     if limit is not None:
         sql, params = sql + " LIMIT ?", [*params, limit]
     cursor = db.execute(sql, params)
     while rows := cursor.fetchmany(CHUNK):
-        yield from ([_cell(value) for value in row] for row in rows)
+        awards = _awards(db, [row[0] for row in rows])
+        yield from ([*(_cell(value) for value in row), *awards.get(row[0], (None, "", "", ""))] for row in rows)
+
+
+def _awards(db: Database, ids: list[str]) -> dict[str, tuple[Any, str, str, str]]:
+    """notice id -> (awarded value in EUR, or None when a result with winners lacks one; winners; countries;
+    origin classes), the names joined with " | "."""
+    marks = ", ".join("?" * len(ids))
+    totals = {notice: (total if missing == 0 else None) for notice, total, missing in db.execute(
+        "SELECT notice_id, SUM(value_eur), SUM(CASE WHEN value_eur IS NULL THEN 1 ELSE 0 END) FROM results"
+        f" WHERE notice_id IN ({marks}) AND winners_count > 0 GROUP BY notice_id", ids).fetchall()}
+    people: dict[str, list[tuple]] = {}
+    for notice, name, country, origin in db.execute(
+            f"SELECT notice_id, name, country, origin_class FROM winners WHERE notice_id IN ({marks})"
+            " ORDER BY notice_id, result_id, position", ids).fetchall():
+        people.setdefault(notice, []).append((name or "", country or "", origin or ""))
+    out = {}
+    for notice in set(totals) | set(people):
+        listed = people.get(notice, [])
+        out[notice] = (totals.get(notice), *(" | ".join(item[i] for item in listed) for i in range(3)))
+    return out
 
 
 def _cell(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
-def _csv_stream(path: str, filters: dict[str, Any]) -> Iterator[str]:
+def _csv_stream(path: str, filters: dict[str, Any], excel: bool) -> Iterator[str]:
     """CSV text in ~64 KB pieces; the stream outlives the request, so it holds its own database handle."""
     db = open_db(path, create=False)
     try:
-        yield from _csv_pieces(db, filters)
+        yield from csv_chunks(EXPORT_COLUMNS, iter_rows(db, filters), excel)
     finally:
         db.conn.close()
-
-
-def _csv_pieces(db: Database, filters: dict[str, Any]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in iter_rows(db, filters):
-        writer.writerow(row)
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
 
 
 def _xlsx_bytes(db: Database, filters: dict[str, Any]) -> bytes:
@@ -73,11 +86,17 @@ def _xlsx_bytes(db: Database, filters: dict[str, Any]) -> bytes:
     return output.getvalue()
 
 
-def tenders_response(db: Database, path: str, filters: dict[str, Any], fmt: str) -> Response:
-    """A download of the filtered tenders; CSV streams, XLSX is built in memory (capped)."""
+def tenders_response(db: Database, path: str, filters: dict[str, Any], fmt: str,
+                     dialect: str | None = None) -> Response:
+    """A download of the filtered tenders; CSV streams (`dialect=excel-fr`: BOM, ";", decimal commas), XLSX is
+    built in memory (capped)."""
     queries.where_clause(filters)  # validate before streaming: a bad filter is a 400, not a broken download
+    if dialect not in (None, "", *DIALECTS):
+        raise ConfigError(f"dialect must be one of {', '.join(DIALECTS)}")
     if fmt == "csv":
-        response = Response(_csv_stream(path, filters), mimetype="text/csv")
+        excel = dialect == "excel-fr"
+        response = Response(_csv_stream(path, filters, excel), mimetype="text/csv")
+        response.mimetype_params["charset"] = "utf-8"
     else:
         response = Response(_xlsx_bytes(db, filters),
                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

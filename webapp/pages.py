@@ -116,7 +116,8 @@ def _pages(listing: dict[str, Any]) -> dict[str, int | None]:
 @bp.get("/tenders.<any(csv, xlsx):fmt>")
 def tenders_export(fmt: str) -> Response:
     """The filtered tender list as CSV or XLSX (the same query as the page)."""
-    return exports.tenders_response(get_db(), current_app.config["DATABASE"], filters_from_args(request.args), fmt)
+    return exports.tenders_response(get_db(), current_app.config["DATABASE"], filters_from_args(request.args), fmt,
+                                    request.args.get("dialect"))
 
 
 @bp.get("/tenders/<path:notice_id>")

@@ -7,8 +7,10 @@ sheet every XLSX_MAX_ROWS data rows (Excel's limit is 1,048,576 rows per sheet, 
 from __future__ import annotations
 
 import csv
+import io
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,15 +40,49 @@ def _batches(db: Database, table: str, columns: list[str]) -> Iterator[list[tupl
         yield rows
 
 
-def export_csv(db: Database, table: str, out: TextIO) -> int:
+_DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")
+
+
+def _excel_cell(value: Any) -> Any:
+    """A value as French Excel reads a number: decimal comma ("612400,5"); other values unchanged."""
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
+        return value.replace(".", ",")
+    return value
+
+
+def csv_chunks(header: Iterable[str], rows: Iterable[Iterable[Any]], excel: bool = False,
+               size: int = 64_000) -> Iterator[str]:
+    """THE CSV writer of every export (CLI tables, the web's tender list): text in pieces of about `size`
+    characters. `excel`: what French Excel opens right, a UTF-8 BOM, ";" between fields and decimal commas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+    if excel:
+        buffer.write("\ufeff")
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow([_excel_cell(value) for value in row] if excel else row)
+        if buffer.tell() > size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_csv(db: Database, table: str, out: TextIO, excel: bool = False) -> int:
     """Write `table` as CSV (header + rows) to a text stream; returns the number of rows."""
     columns = [name for name, _ in _columns(db, table)]
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
     count = 0
-    for rows in _batches(db, table, columns):
-        writer.writerows(rows)
-        count += len(rows)
+
+    def rows() -> Iterator[tuple]:
+        nonlocal count
+        for batch in _batches(db, table, columns):
+            count += len(batch)
+            yield from batch
+
+    for piece in csv_chunks(columns, rows(), excel):
+        out.write(piece)
     return count
 
 
@@ -125,15 +161,18 @@ def _arrow_value(value: Any, kind) -> Any:
 
 
 def export_table(db: Database, table: str, fmt: str, output: str | Path | None = None,
-                 stdout: TextIO | None = None) -> dict[str, int]:
-    """Export `table` in `fmt` to `output` (CSV may go to stdout); returns counts for the CLI to report."""
+                 stdout: TextIO | None = None, excel: bool = False) -> dict[str, int]:
+    """Export `table` in `fmt` to `output` (CSV may go to stdout); returns counts for the CLI to report.
+    `excel` (CSV only): the dialect French Excel opens right (BOM, ";", decimal commas)."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise ConfigError("--excel applies to CSV only (XLSX and Parquet keep numbers as numbers)")
     if fmt == "csv":
         if output is None:
-            return {"rows": export_csv(db, table, stdout or sys.stdout)}
+            return {"rows": export_csv(db, table, stdout or sys.stdout, excel)}
         with open(output, "w", encoding="utf-8", newline="") as handle:
-            return {"rows": export_csv(db, table, handle)}
+            return {"rows": export_csv(db, table, handle, excel)}
     if output is None:
         raise ConfigError(f"--output is required for {fmt} (a binary format)")
     if fmt == "xlsx":

@@ -125,12 +125,23 @@ def get_tender(db, notice_id: str) -> dict[str, Any]:
     winners = [_decode(w, "identifiers", "identifier_types") for w in _rows(db, sql, [notice_id])]
     findings = [{**finding, "id": f"{notice_id}#F{position}", "notice_id": notice_id, "position": position}
                 for position, finding in enumerate(assessment.get("findings") or [])]
+    notice = json.loads(row["notice_json"])
+    if notice.get("source"):
+        notice["source"] = file_name(notice["source"])
     return {
-        "notice": json.loads(row["notice_json"]), **assessment, "findings": findings,
+        "notice": notice, **assessment, "findings": findings,
         "id": notice_id, "summary": _summary({c: row[c] for c in SUMMARY_COLUMNS}), "winners": winners,
-        "source_file": row["source_file"],
+        "source_file": file_name(row["source_file"]),
         **_deprecated_parts(db, notice_id, assessment, winners),
     }
+
+
+def file_name(path: str | None) -> str | None:
+    """The file name alone (and the archive member, "pkg.tar.gz!notice.xml"): never where it sits on the server."""
+    if not path:
+        return path
+    archive, bang, member = path.partition("!")
+    return os.path.basename(archive.rstrip("/\\")) + bang + member
 
 
 def _deprecated_parts(db: Database, notice_id: str, assessment: dict[str, Any],

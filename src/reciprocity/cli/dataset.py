@@ -70,7 +70,7 @@ def ingest_on_dask(
         sys.exit(1)
 
 
-def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool) -> None:
+def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool, lang: str = "en") -> None:
     """`reciprocity report --dataset DIR`: the same report, computed over the Parquet dataset."""
     from ..audit.dask_ingest import require_dask
     from ..audit.dataset_report import dataset_report
@@ -78,7 +78,7 @@ def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool) -> None:
 
     require_dask()
     figures = dataset_report(dataset_dir, filters)
-    click.echo(json.dumps(figures, ensure_ascii=False) if as_json else render_text(figures))
+    click.echo(json.dumps(figures, ensure_ascii=False) if as_json else render_text(figures, lang))
 
 
 @main.command()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .base import main
+from .base import lang_option, main
+
+_SERVING = {"en": "Serving {db} on http://{host}:{port}/ (Ctrl-C to stop)",
+            "fr": "Sert {db} sur http://{host}:{port}/ (Ctrl-C pour arrêter)"}
 
 
 @main.command()
@@ -12,12 +15,13 @@ from .base import main
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--db", "db_path", envvar="RECIPROCITY_DB", default="reciprocity.db", show_default=True,
               type=click.Path(dir_okay=False), help="SQLite database the audit pages read (RECIPROCITY_DB).")
-def serve(host: str, port: int, db_path: str) -> None:
+@lang_option
+def serve(host: str, port: int, db_path: str, lang: str) -> None:
     """Serve the web app and JSON API for one user (werkzeug, debug off); use gunicorn for a shared server."""
     from werkzeug.serving import run_simple
 
     from webapp import create_app  # imported here: the library itself never imports flask
 
     app = create_app({"DATABASE": db_path})
-    click.echo(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    click.echo(_SERVING[lang].format(db=db_path, host=host, port=port), err=True)
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
