@@ -93,8 +93,10 @@ def english_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def french_words() -> frozenset[str]:
-    """Words of our French texts that none of our English texts uses (for English pages)."""
-    return frozenset(word for word in _words(texts("fr")) - _words(texts("en")) if len(word) >= 4)
+    """Accented words of our French texts that none of our English texts uses (for English pages): an unaccented
+    French word ("change", "minimal", "standard") is too often English as well."""
+    return frozenset(word for word in _words(texts("fr")) - _words(texts("en"))
+                     if len(word) >= 4 and not word.isascii())
 
 
 @lru_cache(maxsize=1)

@@ -61,10 +61,12 @@ def render(assessment: Assessment, lang: str = "en") -> str:
 def _header(data: dict[str, Any], lang: str, words: dict[str, Any]) -> list[str]:
     facts, colon = report_view.notice_facts(data["notice"], lang), words["colon"]
     notice = data["notice"]
-    where = " · ".join(part for part in (facts["kind"], facts["format"] + (f", {words['form']} {facts['form']}"
+    where = " · ".join(part for part in (facts["kind"], facts["format"] + (f", {words['form']} [{facts['form']}]"
                                           if facts["form"] else ""), words["sent"].format(date=facts["dispatch"]),
                                          Path(notice.get("source") or "").name) if part)
-    buyer_type = facts["buyer_type"]["label"] or facts["buyer_type"]["code"]
+    # a code without a label is shown in brackets, as the terminal's "code element"
+    buyer_type = facts["buyer_type"]["label"] or (f"[{facts['buyer_type']['code']}]" if facts["buyer_type"]["code"]
+                                                  else None)
     lines = [f"== {facts['title']} ({facts['id']})", f"   {where}",
              f"   {words['buyer']}{colon}{facts['buyer'] or '—'} ({facts['buyer_country'] or '—'})"
              + (f", {formats.lower_first(buyer_type)}" if buyer_type else ""),

@@ -25,7 +25,9 @@ _WORDS = {  # the report's words per language (reciprocity report --lang)
 
 
 def _pct(value: float | None, lang: str = "en") -> str:
-    return f"{'—':>6}" if value is None else f"{formats.percent(value, lang):>7}"
+    if value is None:
+        return f"{'n/a' if lang == 'en' else '—':>7}"
+    return f"{100 * value:6.1f}%" if lang == "en" else f"{formats.number(100 * value, lang, decimals=1):>5} %"
 
 
 def _indicator_lines(figures: dict[str, dict[str, Any]], lang: str = "en") -> list[str]:

@@ -16,7 +16,7 @@ from ..parsers import DEFAULT_MAX_BYTES, iter_parse
 # Exit statuses (README "Exit status"): a buyer's CI tells bad input from a policy failure.
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_POLICY = 0, 1, 2, 3
 _ERROR_WORD = {"en": "Error", "fr": "Erreur"}
-_DETAIL = {"en": "  detail: {}", "fr": "  détail : {}"}
+_DETAIL = {"fr": " (détail technique : {})"}
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:
@@ -38,16 +38,19 @@ def language() -> str:
 
 
 def say_error(error: ReciprocityError | str) -> None:
-    """`Error: …` / `Erreur : …` on stderr, in the command's language, with the raw detail on a second line."""
+    """`Error: …` / `Erreur : …` on one line of stderr, in the command's language (in French, the library's raw
+    detail follows the sentence)."""
     lang = language()
     separator = " : " if lang == "fr" else ": "
     if isinstance(error, str):
         click.echo(f"{_ERROR_WORD[lang]}{separator}{error}", err=True)
         return
+    if lang == "en":  # the library's own words are English already, and name the file and the problem
+        click.echo(f"Error: {error}", err=True)
+        return
     text = error_text(error, lang)
-    click.echo(f"{_ERROR_WORD[lang]}{separator}{text}", err=True)
-    if str(error) != text:
-        click.echo(_DETAIL[lang].format(error), err=True)
+    detail = "" if str(error) == text else _DETAIL[lang].format(error)
+    click.echo(f"{_ERROR_WORD[lang]}{separator}{text}{detail}", err=True)
 
 
 class _Group(click.Group):

@@ -10,7 +10,7 @@ import click
 
 from .base import EXIT_POLICY, EXIT_UNREADABLE, iter_notices, lang_option, main
 
-_COVERAGE_HEAD = {"en": "{total} notices, {failed} could not be read", "fr": "{total} avis, {failed} illisibles"}
+_COVERAGE_HEAD = {"en": "{total} notices, {failed} failed", "fr": "{total} avis, {failed} illisibles"}
 
 
 @main.command()

@@ -113,6 +113,8 @@ def _typed_param(name: str, value: Any, lang: str) -> Any:
     kind = phrases.param_type(name)
     if kind and kind.startswith("code:") and isinstance(value, str | list | tuple):
         return Coded(kind[5:], value)
+    if kind == "phrase" and isinstance(value, str):  # typed as a rule's wording: even one word is translated
+        return phrases.translate(value, lang) or value
     return _worded(value, lang)
 
 

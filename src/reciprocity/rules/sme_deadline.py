@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..i18n.labels import label
 from ..model import Finding, Lot
 from .base import Context
 from .findings import make_finding
@@ -32,7 +33,8 @@ def check(ctx: Context) -> list[Finding]:
         evidence = {"procedure_type": procedure_type, "buyer_category": ctx.coverage.get("buyer_category")}
         return [make_finding(ctx, CODE, "not-applicable", evidence=evidence,
                              reason=f"no legal minimum in our rule data for a {procedure_type} procedure",
-                             reason_fr=f"pas de délai minimal connu pour une procédure {procedure_type}")]
+                             reason_fr="pas de délai minimal connu pour ce type de procédure "
+                                       f"({label('procedure_type', procedure_type, 'fr') or procedure_type})")]
     deadlines = {lot.id: _deadline(ctx, lot, limit) for lot in ctx.notice.lots} or {None: _deadline(ctx, None, limit)}
     if len(set(deadlines.values())) == 1:
         return [_check_deadline(ctx, None, next(iter(deadlines.values())), limit)]

@@ -8,6 +8,7 @@ the same facts are read back for audit (severity info); planning and modificatio
 
 from __future__ import annotations
 
+from ..i18n.phrases import translate
 from ..model import Finding
 from .base import Context
 from .findings import make_finding
@@ -33,7 +34,7 @@ def _no_lots(ctx: Context) -> Finding:
     if exempt:
         return make_finding(ctx, code, "not-applicable", evidence={"exempt": exempt},
                             reason=f"the duty to divide into lots does not apply ({exempt})",
-                            reason_fr=f"l'obligation d'allotir ne s'applique pas ({exempt})")
+                            reason_fr=f"l'obligation d'allotir ne s'applique pas ({translate(exempt, 'fr') or exempt})")
     if not notice.lots:
         return make_finding(ctx, code, "insufficient-data", evidence={"missing": ["lots"]}, missing="lots")
     if len(notice.lots) > 1:
