@@ -75,6 +75,31 @@ def test_upload_shows_the_expected_finding(page, base_url: str):
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
 
 
+def test_printing_the_report_gives_a_pdf_with_the_findings_titles(page, base_url: str):
+    """Chromium prints the report with the print stylesheet: no navigation, folds open, the findings by title."""
+    import io
+    import re
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from reciprocity.report_view import code_label
+
+    page.goto(f"{base_url}/check")
+    page.set_input_files("#up-file", str(SAMPLES / "eforms-cn-medical-ipi.xml"))
+    page.locator("#upload button[type=submit]:not([name])").click()
+    page.wait_for_selector(".assessment")
+    codes = [page.locator(".findings .finding").nth(i).get_attribute("data-code")
+             for i in range(page.locator(".findings .finding").count())]
+    pdf = page.pdf(format="A4")
+    (ARTIFACTS / "report-printed.pdf").write_bytes(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))  # "ﬁ" ligatures back to letters
+    assert codes and all(code_label(code, "fr") in text for code in codes)
+    assert "Autres vérifications" in text and "Vérifier un avis" not in text  # folds open, navigation hidden
+    assert "Télécharger ce rapport" not in text
+
+
 def test_hostile_upload_shows_an_error_on_the_page(page, base_url: str, tmp_path: Path):
     evil = tmp_path / "evil.xml"
     evil.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')

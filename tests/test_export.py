@@ -91,3 +91,37 @@ def test_errors(db_file):
         export_table(db, "lots", "xlsx")
     result = CliRunner().invoke(main, ["export", "--db", str(db_file), "--format", "pdf", "--table", "lots"])
     assert result.exit_code == 2
+
+
+def test_excel_csv_round_trips_through_pandas(db_file, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "winners.csv"
+    result = CliRunner().invoke(main, ["export", "--db", str(db_file), "--format", "csv", "--table", "winners",
+                                       "--excel", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
+    frame = pd.read_csv(out, sep=";", encoding="utf-8-sig", decimal=",")
+    plain = pd.read_csv(export_plain(db_file, tmp_path), sep=",", encoding="utf-8")
+    assert list(frame.columns) == list(plain.columns) and frame["name"].tolist() == plain["name"].tolist()
+    assert frame["name"][0] == "Colas, \"SA\"\n"  # separators, quotes and newlines inside a field survive
+
+
+def export_plain(db_file, tmp_path):
+    out = tmp_path / "plain.csv"
+    export_table(open_db(db_file), "winners", "csv", out)
+    return out
+
+
+def test_excel_dialect_writes_decimal_commas():
+    from reciprocity.audit.export import csv_chunks
+
+    text = "".join(csv_chunks(["a", "b", "c", "d"], [[1234.5, "1234.50", "LOT-1.2", 7]], excel=True))
+    assert text == "\ufeffa;b;c;d\r\n1234,5;1234,50;LOT-1.2;7\r\n"
+    assert "".join(csv_chunks(["a"], [[1.5]])) == "a\n1.5\n"
+
+
+def test_excel_applies_to_csv_only(db_file):
+    with pytest.raises(ConfigError, match="CSV only"):
+        export_table(open_db(db_file), "lots", "xlsx", "x.xlsx", excel=True)

@@ -10,6 +10,8 @@ import pytest
 from reciprocity import assess
 from reciprocity.draft import DraftError, build_notice
 
+pytest_plugins = ["web_fixtures"]  # client, for the form page
+
 FULL = {
     "buyer_name": "Métropole de Lyon", "buyer_country": "FR", "buyer_legal_type": "la", "title": "Voirie 2026",
     "contract_nature": "works", "cpv_main": "45233140-2", "estimated_value": "7 500 000,50", "currency": "EUR",
@@ -89,3 +91,68 @@ def test_ipi_draft_is_flagged():
                            "dispatch_date": "2025-09-01", "tender_deadline": "2025-10-20"})
     statuses = {f.code: f.status for f in assess(notice).findings}
     assert statuses["IPI-MEDICAL-DEVICES"] == "flagged"
+
+
+def test_every_wrong_field_is_reported_at_once():
+    with pytest.raises(DraftError) as error:
+        build_notice({"cpv_main": "3310", "estimated_value": "abc", "lots_count": "0", "dispatch_date": "2026-13-01",
+                      "lot_values": ["1000", "x"], "advance_rate": "150",
+                      "award_criteria": [{"type": "price", "weight": "lots"}]})
+    fields = [e.field for e in error.value.errors]
+    assert sorted(fields) == sorted(["dispatch_date", "cpv_main", "estimated_value", "advance_rate", "lot_values[1]",
+                                     "lots_count", "award_criteria[0].weight"])
+    assert {e.key for e in error.value.errors} >= {"not-a-cpv", "not-a-number", "out-of-range", "not-a-date"}
+
+
+def test_short_form_states_what_its_advice_asks_for():
+    notice = build_notice({**FULL, "lots_count": "3", "lot_values": ["2000000", "3000000", "2500000.50"],
+                           "sme_suitable": "yes", "third_country_clause": "excluded", "advance_rate": "20",
+                           "legal_basis": "32014L0024", "buyer_activity": "gen-pub"})
+    assert [lot.estimated_value.amount for lot in notice.lots] == [Decimal("2000000"), Decimal("3000000"),
+                                                                   Decimal("2500000.50")]
+    assert all(lot.sme_suitable for lot in notice.lots)
+    assert notice.procedure.legal_basis == "32014L0024" and notice.buyer.activity == "gen-pub"
+    assert notice.procedure.advance_rate == Decimal("0.2")
+    assessment = assess(notice, today=date(2026, 3, 2))
+    statuses = {(f.code, f.lot): f.status for f in assessment.findings}
+    assert statuses[("RECIP-KOLIN-OPTION", None)] == "passed"  # the clause the buyer announced is found
+    assert statuses[("SME-NOT-FLAGGED-SUITABLE", "LOT-0001")] == "passed"
+    assert assessment.sme_score["components"]["advance_payment"]["value"] == 1.0
+    assert notice.to_dict()["procedure"]["advance_rate"] == "0.2"
+
+
+def test_no_clause_leaves_the_kolin_finding_flagged():
+    for choice in ("none", None):
+        notice = build_notice({**FULL, "third_country_clause": choice})
+        assert notice.procedure.additional_info is None
+        assert {f.code: f.status for f in assess(notice).findings}["RECIP-KOLIN-OPTION"] == "flagged"
+
+
+def test_lot_values_must_match_the_number_of_lots():
+    with pytest.raises(DraftError) as error:
+        build_notice({"lots_count": "3", "lot_values": ["10", "20"]})
+    assert error.value.field == "lot_values" and error.value.key == "lots-mismatch"
+    assert len(build_notice({"lot_values": ["10", "20", ""]}).lots) == 2  # the rows typed give the count
+
+
+def test_the_page_shows_each_error_beside_its_field_and_keeps_the_values(client):
+    response = client.post("/check/draft", data={"d-buyer_name": "Ville de Test", "d-cpv_main": "3310",
+                                                 "d-lots_count": "0", "d-award_criteria-0-type": "price",
+                                                 "d-award_criteria-0-weight": "lots"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="draft-errors"' in html
+    cpv = html[html.index('id="d-cpv_main"'):]
+    assert cpv.index("n&#39;est pas un code CPV (8 chiffres)") < cpv.index("</p>")  # beside its field
+    weight = html[html.index('id="d-award_criteria-0-weight"'):]
+    assert weight.index("« lots » n&#39;est pas un nombre") < weight.index("</td>")
+    assert 'value="Ville de Test"' in html and 'value="3310"' in html and 'aria-invalid="true"' in html
+    english = client.post("/check/draft?lang=en", data={"d-cpv_main": "3310"}).get_data(as_text=True)
+    assert "“3310” is not a CPV code (8 digits)" in english
+
+
+def test_choices_are_labelled_code_lists(client):
+    html = client.get("/check").get_data(as_text=True)
+    assert '<option value="32014L0025" >Directive 2014/25/UE</option>' in html
+    assert '<option value="excluded" >Offres écartées</option>' in html
+    assert '<option value="DE" >Allemagne</option>' in html and 'name="d-buyer_country"' in html
+    assert 'name="d-lot_values-9"' in html and 'name="d-advance_rate"' in html and 'name="d-sme_suitable"' in html

@@ -205,3 +205,20 @@ def test_overview_lists_top_winners_with_links_to_their_page(client, app):
     html = _main(client.get("/"))
     assert "Shenzhen Clean Tech Co" in html and "510\u202f000,00\xa0€" in html
     assert re.search(r'href="/winners/[^"]+"[^>]*>Propreté Atlantique SAS</a>', html)
+
+
+def test_tender_csv_for_french_excel_with_awards(client):
+    import pandas as pd
+
+    response = client.get("/tenders.csv?dialect=excel-fr&year=2024")
+    assert response.data.startswith(b"\xef\xbb\xbf") and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    frame = pd.read_csv(io.BytesIO(response.data), sep=";", encoding="utf-8-sig", decimal=",")
+    assert len(frame) == 2
+    rows = frame.set_index("id")
+    assert rows.loc["00100003-2024", "winners"] == "Shenzhen Clean Tech Co"
+    assert rows.loc["00100003-2024", "winner_countries"] == "CN"
+    assert rows.loc["00100003-2024", "winner_origins"] == "UNCOVERED"
+    assert rows.loc["00100003-2024", "awarded_value_eur"] == 510000.0
+    assert client.get("/tenders.csv?dialect=klingon").status_code == 400
+    plain = _main(client.get("/tenders.csv?year=2024")).splitlines()[0]
+    assert plain.startswith("id,publication_number") and plain.endswith("winners,winner_countries,winner_origins")
