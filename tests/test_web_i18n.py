@@ -72,3 +72,20 @@ def test_findings_are_shown_in_the_page_language(client):
 
     assert str(escape(flagged[0]["message_fr"])) in french
     assert str(escape(flagged[0]["message"])) in english
+
+
+def test_api_error_detail_follows_the_reader_language(client):
+    french = client.get("/api/v1/tenders/nope-0").get_json()
+    english = client.get("/api/v1/tenders/nope-0", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_json()
+    assert french["error"] == english["error"] == "not-found"
+    assert french["detail"].startswith("Aucun marché ni titulaire") and english["detail"].startswith("No tender")
+    bad = client.post("/api/v1/check", data=b"<x>", content_type="application/xml").get_json()
+    assert bad["detail"].startswith("« request body »") and "Détail technique :" in bad["detail"]
+    assert client.get("/api/v1/tenders/nope-0?lang=en").get_json()["detail"].startswith("No tender")
+
+
+def test_rules_page_shows_labels_areas_and_links_to_the_law(client):
+    html = client.get("/rules").get_data(as_text=True)
+    assert "<strong>Marché non alloti</strong><br><code>SME-NO-LOTS</code>" in html
+    assert "Accès des PME" in html and 'href="https://curia.europa.eu/juris/liste.jsf?num=C-652/22&amp;language=fr"' in html
+    assert "CJUE" in html and "CJEU" not in html

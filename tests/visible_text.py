@@ -27,6 +27,7 @@ UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 DOT_DECIMAL_EURO = re.compile(r"\d\.\d+\s*(?:€|EUR\b)|\bEUR\s*\d")
 ABSOLUTE_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.-]+/){2,}[\w.-]*")
+UNSHIPPED_FILE = re.compile(r"\b[\w-]+\.(?:md|py|yaml)\b")  # our documents and sources are not for readers
 MACHINE_WORDS = {"true", "false", "null", "TODO"}  # and "None" on French pages ("None of…" is English)
 QUOTED = re.compile(r"«[^»]*»|“[^”]*”")  # a quotation (of a notice, of searched words) is not interface text
 ORIGIN_CODES = {"EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNCOVERED", "UNKNOWN"}
@@ -137,7 +138,7 @@ def violations(text: str, lang: str) -> list[str]:
         if match.group() in codes:
             found.append(f"raw code {match.group()!r}: …{_near(text, match.start(), match.end())}…")
     checks = [(SNAKE, "snake_case key"), (UPPER_SNAKE, "UPPER_SNAKE value"), (ISO_DATE, "ISO date"),
-              (ABSOLUTE_PATH, "absolute path")]
+              (ABSOLUTE_PATH, "absolute path"), (UNSHIPPED_FILE, "file name of ours")]
     if lang == "fr":
         checks.append((DOT_DECIMAL_EURO, "amount written the English way"))
     for pattern, what in checks:
