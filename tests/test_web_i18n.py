@@ -87,5 +87,6 @@ def test_api_error_detail_follows_the_reader_language(client):
 def test_rules_page_shows_labels_areas_and_links_to_the_law(client):
     html = client.get("/rules").get_data(as_text=True)
     assert "<strong>Marché non alloti</strong><br><code>SME-NO-LOTS</code>" in html
-    assert "Accès des PME" in html and 'href="https://curia.europa.eu/juris/liste.jsf?num=C-652/22&amp;language=fr"' in html
+    assert "Accès des PME" in html
+    assert 'href="https://curia.europa.eu/juris/liste.jsf?num=C-652/22&amp;language=fr"' in html
     assert "CJUE" in html and "CJEU" not in html

@@ -203,7 +203,7 @@ class Procedure:
     max_lots_awarded: int | None = None  # BT-33
     all_lots_required: bool | None = None  # TED LOT_ALL; eForms BT-31 = number of lots
     additional_info: str | None = None  # BT-300 / TED INFO_ADD: searched for origin clauses
-    advance_rate: Decimal | None = None  # advance payment announced, share 0..1 (the draft form; CCP R2191-3)
+    advance_rate: Decimal | None = None  # advance announced by a draft (short form), share 0..1; not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,8 +229,6 @@ class Procedure:
             "additional_info": self.additional_info,
             "awarded_value": _opt(self.awarded_value),
             "submission_url": self.submission_url,
-            # only a buyer's draft states it: the key appears when it is given
-            **({"advance_rate": format(self.advance_rate, "f")} if self.advance_rate is not None else {}),
         }
 
 
