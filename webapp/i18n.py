@@ -36,6 +36,13 @@ def translate(key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def localized(item: dict[str, Any], key: str) -> Any:
+    """`<key>_fr` of a record in French when it has one, else `<key>` (records that carry both languages)."""
+    if current_language() == "fr" and item.get(f"{key}_fr"):
+        return item[f"{key}_fr"]
+    return item.get(key)
+
+
 def has_text(key: str) -> bool:
     return key in MESSAGES
 
@@ -144,4 +151,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=translate, label=label, coded=coded, finding_label=finding_label, country=country, money=money,
         amount=amount, date=long_date, number=number, percent=percent, yes_no=yes_no, legal=legal_reference,
+        localized=localized,
         current_language=current_language, option_label=option_label, switch_url=switch_url)
