@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .base import db_option, main, max_bytes
+from .base import db_option, lang_option, main, max_bytes
 
 
 def engine_options(command):
@@ -81,6 +81,14 @@ def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool, lang: st
     click.echo(json.dumps(figures, ensure_ascii=False) if as_json else render_text(figures, lang))
 
 
+_LOADED = {"en": "{notices} notices from {partitions} partitions ({written} written, the others already stored in a "
+                 "newer or equal version), {errors} errors -> {db}",
+           "fr": "{notices} avis de {partitions} partitions ({written} écrits, les autres déjà présents dans une "
+                 "version plus récente ou égale), {errors} erreurs -> {db}"}
+_GROUPED = {"en": "{winners} winners grouped into {entities} entities",
+            "fr": "{winners} titulaires regroupés en {entities} entités"}
+
+
 @main.command()
 @click.argument("dataset_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False))
 @db_option
@@ -88,8 +96,10 @@ def report_from_dataset(dataset_dir: str, filters: dict, as_json: bool, lang: st
 @click.option("--buyer-country", "countries", multiple=True, help="Only this buyer country, ISO alpha-2 (repeatable).")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-entities", is_flag=True, help="Skip grouping winners into entities after the load.")
+@lang_option
 def load(
-    dataset_dir: str, db: str, years: tuple[int, ...], countries: tuple[str, ...], no_progress: bool, no_entities: bool
+    dataset_dir: str, db: str, years: tuple[int, ...], countries: tuple[str, ...], no_progress: bool, no_entities: bool,
+    lang: str,
 ) -> None:
     """Load a Parquet dataset written by `ingest --engine dask` (or some years / buyer countries of it) into the
     SQLite database the web app reads. Loading twice changes nothing."""
@@ -98,11 +108,8 @@ def load(
     from ..audit.store import open_db
 
     totals = load_dataset(dataset_dir, db, list(years), list(countries), progress=not no_progress)
-    click.echo(
-        f"{totals['notices']} notices from {totals['partitions']} partitions ({totals['written']} written,"
-        f" the others already stored in a newer or equal version), {totals['errors']} errors -> {db}"
-    )
+    click.echo(_LOADED[lang].format(db=db, **totals))
     database = open_db(db)
     if not no_entities and needs_grouping(database):
         grouped = group_winners(database)
-        click.echo(f"{grouped['winners']} winners grouped into {grouped['entities']} entities")
+        click.echo(_GROUPED[lang].format(**grouped))

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from .base import db_option, main, max_bytes
+from ..report_view import code_label
+from .base import db_option, lang_option, main, max_bytes
 
 # The words this command prints, per language (finding messages come from the rules in both languages).
 TEXTS = {
@@ -47,7 +48,8 @@ def _finding_line(finding: dict, lang: str, texts: dict[str, str]) -> str:
     where = f"{finding['buyer_name'] or '?'} ({finding['buyer_country'] or '?'}), CPV {finding['cpv_main'] or '?'}"
     lot = f" [lot {finding['lot']}]" if finding["lot"] else ""
     return (
-        f"  {texts.get(finding['severity'], finding['severity']):<13} {finding['code']:<26} {finding['notice_id']}"
+        f"  {texts.get(finding['severity'], finding['severity']):<13} {code_label(finding['code'], lang)} "
+        f"[{finding['code']}] {finding['notice_id']}"
         f"{lot} — {where}\n      {message}"
     )
 
@@ -81,7 +83,7 @@ def _finding_line(finding: dict, lang: str, texts: dict[str, str]) -> str:
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="Ingest worker processes (default: CPU count)."
 )
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the list.")
+@lang_option
 @click.option("--no-progress", is_flag=True, help="No progress bars on stderr.")
 def watch(
     since,
