@@ -20,6 +20,7 @@ from .countries import ALPHA3_TO_ALPHA2
 from .errors import DraftError
 from .i18n import labels
 from .model import AwardCriterion, Lot, Money, Notice, Organisation, Procedure, SelectionCriterion
+from .model.bounds import number_fault
 
 # the code lists each choice accepts (labels: reciprocity.i18n; official eForms lists where one exists)
 CHOICE_LISTS = {
@@ -127,7 +128,9 @@ def _decimal(values: Mapping[str, Any], key: str) -> Decimal | None:
         number = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace("\xa0", "").replace(",", "."))
     except InvalidOperation:
         raise DraftError(key, f"{value!r} is not a number", "not-a-number", value=value) from None
-    if not number.is_finite() or number < 0:
+    if number_fault(number):  # 1E+999999999 would be written out as a gigabyte of digits
+        raise DraftError(key, number_fault(number) or "", "out-of-range", value=value, low=0, high="10^18")
+    if number < 0:
         raise DraftError(key, "must be a positive number", "not-positive", value=value)
     return number
 

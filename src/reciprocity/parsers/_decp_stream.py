@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from ..errors import NoticeParseError, UnknownFormatError
+from ._json_limits import JsonLimits
 from ._sniff import strip_bom
 
 CHUNK = 64 * 1024
@@ -37,13 +38,15 @@ _NESTED_KEYS = {"marches.marche": "marche", "marches.contrat-concession": "contr
 class CleanReader:
     """A read()-able view of a binary file that drops a leading BOM, turns NaN/Infinity into null, doubles lone
     backslashes. A few bytes are held back at each chunk end so that a token split across reads is seen whole.
+    What it hands out is checked against the JSON limits (`_json_limits`) first.
     """
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, source: str | None = None) -> None:
         self._raw = raw
         self._pending = b""
         self._started = False
         self._eof = False
+        self._limits = JsonLimits(source)
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:  # ijson probes the type of the stream with read(0): consume nothing
@@ -59,9 +62,13 @@ class CleanReader:
             data, cut = self._pending + chunk, self._cut(self._pending + chunk)
             self._pending = data[cut:]
             if cut:
-                return _fix(data[:cut])
+                return self._checked(_fix(data[:cut]))
         out, self._pending = _fix(self._pending), b""
-        return out
+        return self._checked(out)
+
+    def _checked(self, data: bytes) -> bytes:
+        self._limits.check(data)
+        return data
 
     @staticmethod
     def _cut(data: bytes) -> int:
@@ -116,7 +123,7 @@ def iter_records(fileobj: BinaryIO, source: str) -> Iterator[tuple[str | None, A
 
     Raises `NoticeParseError` for a document that is not DECP JSON or is malformed (with the records read so far).
     """
-    reader = CleanReader(fileobj)
+    reader = CleanReader(fileobj, source)
     head, layout = _find_layout(reader, source)
     stream = _Replay(head, reader)
     done = 0
@@ -129,9 +136,15 @@ def iter_records(fileobj: BinaryIO, source: str) -> Iterator[tuple[str | None, A
             for record in ijson.items(stream, layout):
                 done += 1
                 yield None, record
-    except ijson.JSONError as exc:
-        message = " ".join(str(exc).split())[:200]
-        raise NoticeParseError(source, f"malformed DECP JSON after {done} records: {message}") from None
+    except (ijson.JSONError, ValueError) as exc:  # ValueError: e.g. invalid UTF-8 inside a string
+        raise NoticeParseError(source, f"malformed DECP JSON after {done} records: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    """The parser's message on one line, short, saying what was wrong rather than where in C it was found."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"invalid UTF-8 ({exc.reason}) in a text value"
+    return " ".join(str(exc).split())[:200]
 
 
 def _find_layout(reader: CleanReader, source: str) -> tuple[bytes, str]:
@@ -156,10 +169,9 @@ def _layout_of(head: bytes, complete: bool, source: str) -> str | None:
                 return "marches.item"
             if prefix == "marches" and event == "start_map":
                 return "nested"
-    except ijson.JSONError as exc:
-        if complete:
-            message = " ".join(str(exc).split())[:200]
-            raise NoticeParseError(source, f"malformed JSON: {message}") from None
+    except (ijson.JSONError, ValueError) as exc:
+        if complete or isinstance(exc, UnicodeDecodeError):
+            raise NoticeParseError(source, f"malformed JSON: {_reason(exc)}") from None
     return None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..countries import normalise_country
 from ..model import Notice
+from ..model.bounds import number_fault
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|[+-]\d{2}:?\d{2}$|Z$)")
 _CPV = re.compile(r"(\d{6,8})(?:-\d)?")
@@ -68,7 +69,7 @@ def decimal(value: Any, field: str, notice: Notice) -> Decimal | None:
     if isinstance(value, bool):
         notice.warn(f"{field}: boolean {value!r} where a number is expected; left empty")
         return None
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, (int, Decimal)) and not number_fault(value):
         return Decimal(value)
     if isinstance(value, float):
         return None if value != value else Decimal(str(value))  # NaN
@@ -77,8 +78,9 @@ def decimal(value: Any, field: str, notice: Notice) -> Decimal | None:
         number = Decimal(raw)
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite():
-        label = "not communicated" if str(value).strip().upper() == "NC" else "not a number"
+    fault = "not a number" if number is None else number_fault(number)
+    if fault:
+        label = "not communicated" if str(value).strip().upper() == "NC" else fault
         notice.warn(f"{field}: {str(value)[:40]!r} ({label}); left empty")
         return None
     return number

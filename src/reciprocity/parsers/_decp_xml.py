@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import NoticeParseError
 from ._sniff import strip_bom
-from ._xml import clean_text, localname, refuse_doctype
+from ._xml import clean_text, localname, refuse_doctype_in_file
 
 RECORD_ROOTS = ("marche", "contrat-concession")
 # the first element of a document, after the XML declaration, comments and processing instructions
@@ -50,8 +50,7 @@ def element_value(element: etree._Element) -> Any:
 
 def iter_xml_records(path: Path, source: str) -> Iterator[tuple[str, Any]]:
     """Yield (record element name, record as dict) for each contract of a DECP XML file, one at a time."""
-    with path.open("rb") as handle:
-        refuse_doctype(handle.read(65536), source)
+    refuse_doctype_in_file(path, source)
     events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False, no_network=True,
                              load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
     root = None

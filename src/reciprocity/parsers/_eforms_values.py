@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..countries import normalise_country
 from ..model import Money, Notice
+from ..model.bounds import amount_warning, number_fault
 from ._xml import clean_text
 
 # Namespace URIs (fields.md): identical in SDK 1.3 ... 1.15; prefixes in a file do not matter.
@@ -82,8 +83,9 @@ class Reader:
             number = Decimal(value)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite():
-            self.warn(field, f"unreadable number {value!r}")
+        fault = None if number is None else number_fault(number)
+        if number is None or fault:
+            self.warn(field, f"unreadable number {value[:40]!r}" + (f" ({fault})" if fault else ""))
             return None
         return number
 
@@ -111,6 +113,8 @@ class Reader:
         if not re.fullmatch(r"[A-Z]{3}", currency):
             self.warn(field, f"amount {amount} without a valid currency ({currency!r})")
             return None
+        if warning := amount_warning(amount):
+            self.warn(field, warning)
         return Money(amount, currency)
 
     def boolean(self, parent: etree._Element | None, path: str, field: str) -> bool | None:

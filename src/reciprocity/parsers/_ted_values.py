@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..countries import normalise_country
 from ..model import Money, Notice, Organisation
+from ..model.bounds import number_fault
 from ._xml import clean_text
 
 _AMOUNT_BLANKS = re.compile(r"[\s\u00a0\u202f']")
@@ -183,7 +184,7 @@ def parse_dmy(element: etree._Element | None, notice: Notice, where: str) -> dat
     parts = [findtext(element, name) for name in ("YEAR", "MONTH", "DAY")]
     try:
         return date(*(int(p) for p in parts))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a YEAR of 40 digits
         notice.warn(f"{where}: unreadable date {'/'.join(p or '?' for p in reversed(parts))}")
         return None
 
@@ -201,7 +202,10 @@ def parse_amount(value: str | None, notice: Notice, where: str) -> Decimal | Non
     except InvalidOperation:
         notice.warn(f"{where}: unreadable amount {value.strip()!r}")
         return None
-    if not amount.is_finite() or amount < 0:
+    if fault := number_fault(amount):
+        notice.warn(f"{where}: unreadable amount {value.strip()[:40]!r} ({fault})")
+        return None
+    if amount < 0:
         notice.warn(f"{where}: unreadable amount {value.strip()!r}")
         return None
     return amount
@@ -236,10 +240,13 @@ def parse_int(value: str | None, notice: Notice, where: str) -> int | None:
     if value is None or not value.strip():
         return None
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
-        notice.warn(f"{where}: unreadable number {value.strip()!r}")
+        number = None
+    if number is None or number_fault(number):
+        notice.warn(f"{where}: unreadable number {value.strip()[:40]!r}")
         return None
+    return number
 
 
 def parse_weight(value: str | None, notice: Notice, where: str) -> tuple[Decimal | None, str | None]:

@@ -29,6 +29,7 @@ from ..model import (
     SelectionCriterion,
     Tender,
 )
+from ..model.bounds import number_fault, shown
 
 __all__ = ["is_contract", "iter_json", "notice_from_dict"]
 _FAULTS = (KeyError, TypeError, ValueError, ArithmeticError, AttributeError)
@@ -132,13 +133,19 @@ def _date(value: str | None) -> date | None:
 
 
 def _dec(value: str | float | int | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    return None if value is None else _bounded(Decimal(str(value)))
+
+
+def _bounded(number: Decimal) -> Decimal:
+    if fault := number_fault(number):
+        raise ValueError(f"number {shown(number)}: {fault}")
+    return number
 
 
 def _money(value: dict[str, Any] | None) -> Money | None:
     if not value:
         return None
-    return Money(Decimal(str(value["amount"])), value.get("currency") or "EUR")
+    return Money(_bounded(Decimal(str(value["amount"]))), value.get("currency") or "EUR")
 
 
 def _organisation(data: dict[str, Any]) -> Organisation:

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import RuleDataError
 from ..model import Money
+from ..model.bounds import number_fault
 from .schema import CONFIDENCE, Fields, ListOf, MapOf, Nullable, OneOf, validate
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -197,7 +198,7 @@ class RuleData:
         """The EUR value of an amount, rounded to the cent: EUR as it is, another currency at its rate in force on
         `as_of`. None when the amount, the date or the rate is missing: a value is never guessed.
         The one conversion every rule, the store and the reports use."""
-        if money is None or not money.amount.is_finite():
+        if money is None or number_fault(money.amount):  # an amount past the bound is no amount: never raise
             return None
         currency = (money.currency or "EUR").upper()
         if currency == "EUR":
