@@ -54,7 +54,9 @@ def test_zip_members(tmp_path):
         archive.writestr("x/one.xml", b"<one/>")
         archive.writestr("x/", b"")
     documents = list(iter_documents([package]))
-    assert [(d.name, d.data) for d in documents] == [(f"{package}!x/one.xml", b"<one/>")]
+    assert [(d.name, d.data) for d in documents] == [(f"{package}!x/one.xml", None)]  # read later, by a worker
+    with documents[0].open() as member:
+        assert member.read() == b"<one/>"
 
 
 def test_a_broken_archive_is_an_error_and_the_walk_goes_on(tmp_path):

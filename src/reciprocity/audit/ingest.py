@@ -1,39 +1,40 @@
 """Batch ingest: sources -> parse + assess in N worker processes -> ONE writer (this process) -> SQLite.
 
 Flow and guarantees:
-- a feeder thread walks the sources and puts documents on a bounded queue; workers parse, assess and turn each
-  notice into rows (rows.py), sending them back in bounded batches: memory stays flat whatever the input size;
+- a feeder thread walks the sources into a bounded queue; workers (pool.py) parse, assess and turn each notice
+  into rows (rows.py), sending them back in bounded batches: memory stays flat whatever the input size;
 - the writer applies batches in transactions; a document's done marker (name + content hash) is written in the
   same transaction as its last rows, and workers skip documents already done: an interrupted run (Ctrl-C or
   kill -9) resumes where it stopped;
 - every write is an idempotent upsert keyed on notice ids with newest-version-wins (store.py), so a resumed run
   ends with exactly the database an uninterrupted run gives;
-- a bad document or record becomes an `ingest_errors` row with a readable reason, and the run goes on.
+- a bad document or record becomes an `ingest_errors` row with a readable reason, and the run goes on; so does
+  a document that kills its worker (pool.py), and a source that cannot be read (sources.py);
+- a run killed with kill -9 stays `running` in `ingest_runs` until the next run on the database marks it
+  `interrupted` (a lock file beside the database tells a dead run from one still going).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from ..errors import IngestError, NoticeParseError
 from ..parsers import DEFAULT_MAX_BYTES
 from . import store
-from .sources import Document, is_tar, iter_documents, iter_paths, iter_records
+from .pool import Feeder, Pool
+from .sources import Document, is_tar, iter_paths, iter_records
 
 BATCH_NOTICES = 50  # notices per message from a worker (bounded queues x this = the memory in flight)
 COMMIT_NOTICES = 500  # notices per writer transaction
 COMMIT_SECONDS = 2.0
-POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -106,13 +107,15 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
     """Parse and assess one document, unless an earlier run already stored this very content."""
     try:
         sha1 = document.sha1()
-    except OSError as exc:
-        send(("batch", document.name, document.file, document.member, None, True, True, [],
-              [f"{document.name}: cannot read file: {exc.strerror or exc}"], 0, 1))
+    except Exception as exc:  # unreadable file, or an archive member that cannot be decompressed
+        reason = str(exc) if isinstance(exc, NoticeParseError) else \
+            f"{document.name}: cannot read file: {getattr(exc, 'strerror', None) or exc}"
+        send(("batch", document.name, document.file, document.member, None, True, True, [], [reason], 0, 1))
         return
     if reader.execute("SELECT 1 FROM ingest_files WHERE file = ? AND sha1 = ?", [document.name, sha1]).fetchone():
         send(("skip", document.name))
         return
+    send(("start", document.name, sha1))  # the pool then knows what to mark done should this worker die
     batches = _DocumentBatches(document, sha1, send)
     try:
         for item in iter_records(document, max_bytes):
@@ -126,36 +129,6 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
     except Exception as exc:  # the whole document is unreadable (malformed, unknown format, unsafe XML…)
         batches.add_error(_error_text(exc))
     batches.flush(final=True)
-
-
-def _worker_main(tasks: mp.Queue, results: mp.Queue, db_file: str, max_bytes: int) -> None:
-    """Worker process: take documents until the sentinel; exit by itself if the writer dies (kill -9)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the writer
-    parent = os.getppid()
-    reader = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-
-    def send(message: tuple) -> None:
-        while True:
-            try:
-                results.put(message, timeout=POLL_SECONDS)
-                return
-            except queue.Full:
-                if os.getppid() != parent:
-                    os._exit(1)
-
-    while True:
-        try:
-            document = tasks.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            if os.getppid() != parent:
-                os._exit(1)
-            continue
-        if document is None:
-            send(("exit",))
-            return
-        _process(document, reader, send, max_bytes)
 
 
 # --- writer side -------------------------------------------------------------------------------------------
@@ -221,26 +194,6 @@ def _estimate_total(paths: Iterable[str | Path]) -> int | None:
     return total
 
 
-def _feed(paths: list, tasks: mp.Queue, results: mp.Queue, workers: int, stop: threading.Event) -> None:
-    """Feeder thread: documents onto the bounded task queue (blocking when full), then one sentinel per worker."""
-
-    def put(target: mp.Queue, item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                target.put(item, timeout=POLL_SECONDS)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    for item in iter_documents(paths):
-        message = ("source-error", item.source, str(item)) if isinstance(item, NoticeParseError) else None
-        if not put(results if message else tasks, message or item):
-            return
-    for _ in range(workers):
-        put(tasks, None)
-
-
 def _progress_bar(total: int | None, enabled: bool):
     from tqdm import tqdm
 
@@ -250,60 +203,65 @@ def _progress_bar(total: int | None, enabled: bool):
 def ingest(paths: list[str | Path], db_path: str | Path = store.DEFAULT_DB, workers: int | None = None,
            progress: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestSummary:
     """Parse, assess and store every notice below `paths` with `workers` processes; resumable and idempotent.
-    `max_bytes` caps each document read whole (a DECP file streamed record by record is not capped)."""
+    `max_bytes` caps each document read whole (a DECP file streamed record by record is not capped).
+
+    Raises `IngestError` when the run could not read all its sources (what was read is stored)."""
     workers = max(1, workers or os.cpu_count() or 1)
     paths = [str(p) for p in paths]
     db = store.open_db(db_path)
     db_file = str(Path(db.conn.execute("PRAGMA database_list").fetchone()[2]))
-    summary = IngestSummary(run=store.start_run(db, paths, workers, _now()))
+    with _run_lock(db_file) as alone:
+        if alone:  # no other ingest is writing: a run still marked `running` was killed
+            with db.conn:
+                db.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'")
+        summary = IngestSummary(run=store.start_run(db, paths, workers, _now()))
+        _run(paths, db, db_file, summary, workers, progress, max_bytes)
+    return summary
+
+
+def _run(paths: list[str], db, db_file: str, summary: IngestSummary, workers: int, progress: bool,
+         max_bytes: int) -> None:
     started = time.monotonic()
-    ctx = mp.get_context("spawn")  # fresh workers: no SQLite handle or lock is inherited across fork
-    tasks, results = ctx.Queue(maxsize=workers * 2), ctx.Queue(maxsize=workers * 4)
-    procs = [ctx.Process(target=_worker_main, args=(tasks, results, db_file, max_bytes), daemon=True)
-             for _ in range(workers)]
-    for proc in procs:
-        proc.start()
     stop = threading.Event()
-    feeder = threading.Thread(target=_feed, args=(paths, tasks, results, workers, stop), daemon=True)
+    feeder = Feeder(paths, workers * 2, stop)
+    pool = Pool(workers, _process, db_file, max_bytes)
     feeder.start()
     with _progress_bar(_estimate_total(paths), progress) as bar:
         writer = _Writer(db, summary, bar)
         try:
-            _drain(results, procs, writer, summary)
-            summary.status = "done"
+            pool.run(feeder, writer.handle)
+            if feeder.failure:
+                writer.handle(("source-error", ", ".join(paths), feeder.failure))
+            summary.status = "failed" if feeder.failure else "done"
+        except IngestError:
+            summary.status = "failed"
+            raise
         except BaseException:
             summary.status = "interrupted"
             raise
         finally:
             stop.set()
             writer.commit()
-            _stop_workers(procs, graceful=summary.status == "done")
+            pool.stop(graceful=summary.status != "interrupted")
             summary.seconds = time.monotonic() - started
             store.finish_run(db, summary.run, _now(), summary.status, summary.as_run_counts())
-    return summary
+    if feeder.failure:
+        raise IngestError(f"{feeder.failure}; what was read is stored, run again once it is fixed")
 
 
-def _drain(results: mp.Queue, procs: list, writer: _Writer, summary: IngestSummary) -> None:
-    """Apply worker messages until every worker has said it is done (or died: then stop, rerun resumes)."""
-    running = len(procs)
-    while running:
+@contextmanager
+def _run_lock(db_file: str) -> Iterator[bool]:
+    """Hold `<database>.ingest-lock` during a run; True when no other ingest holds it (released by the system
+    when the process ends, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: stale runs are left as they are
+        yield False
+        return
+    with open(f"{db_file}.ingest-lock", "a") as handle:
         try:
-            message = results.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            dead = [p for p in procs if p.exitcode not in (None, 0)]
-            if dead:
-                reason = f"an ingest worker died (exit code {dead[0].exitcode}); run again to resume"
-                raise IngestError(reason) from None
-            continue
-        if message[0] == "exit":
-            running -= 1
-        else:
-            writer.handle(message)
-
-
-def _stop_workers(procs: list, graceful: bool) -> None:
-    """Join workers that finished; terminate them when the run was interrupted."""
-    for proc in procs:
-        if not graceful:
-            proc.terminate()
-        proc.join(timeout=5)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True

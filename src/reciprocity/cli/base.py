@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import click
 
-from ..audit.sources import iter_paths
+from ..audit.sources import iter_sources
 from ..errors import NoticeParseError, ReciprocityError
 from ..i18n.error_text import error_text
 from ..parsers import DEFAULT_MAX_BYTES, iter_parse
@@ -94,7 +94,11 @@ def max_bytes() -> int:
 def iter_notices(paths: tuple[str, ...], failures: list[str]):
     """Yield every notice of every file (folders searched; README and `*.expected.json` files beside the notices
     skipped, see `sources.NOT_NOTICES`); a failing file (or record) is reported on stderr and skipped."""
-    for path in iter_paths(paths):
+    for path in iter_sources(paths):
+        if isinstance(path, NoticeParseError):  # a link out of the folder, a pipe…: said, not followed
+            failures.append(str(path))
+            click.echo(f"Error: {path}", err=True)
+            continue
         try:
             for item in iter_parse(path, max_bytes=max_bytes()):
                 if isinstance(item, NoticeParseError):

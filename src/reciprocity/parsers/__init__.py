@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import NoticeParseError, NoticeTooLargeError, UnknownFormatError
 from ..model import Notice
 from . import contract, decp, eforms, ted
+from ._decp_stream import Replay
 from ._decp_xml import root_name
 from ._sniff import HEAD_BYTES, content_kind, json_format, sniff
 from ._xml import DEFAULT_MAX_BYTES, localname, parse_xml
@@ -48,16 +49,20 @@ def _xml_entry(root: Any, name: str) -> tuple[str, Parser]:
     return entry
 
 
-def iter_parse(source: str | Path | bytes, name: str | None = None,
+def iter_parse(source: str | Path | bytes | BinaryIO, name: str | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Notice | NoticeParseError]:
     """Yield every notice in a file; a bad record of a multi-record file is yielded as an error, not raised.
 
     Errors that spoil the whole file (unreadable, malformed, unknown format, over `max_bytes`) are raised.
-    A DECP file (JSON or XML) given by path is streamed record by record, never read whole (files reach
-    hundreds of MB); `max_bytes` caps every document read whole.
+    A DECP file (JSON or XML) given by path, and DECP JSON given as a binary stream (an archive member), is
+    streamed record by record, never read whole (files reach hundreds of MB); `max_bytes` caps every document
+    read whole.
     """
     if isinstance(source, bytes):
         yield from _iter_bytes(source, name or "<input>", max_bytes)
+        return
+    if not isinstance(source, str | Path):
+        yield from _iter_stream(source, name or "<input>", max_bytes)
         return
     path = Path(source)
     name = name or str(path)
@@ -70,6 +75,17 @@ def iter_parse(source: str | Path | bytes, name: str | None = None,
     if size > max_bytes:
         raise NoticeTooLargeError(name, f"notice is {size:,} bytes, over the {max_bytes:,}-byte cap")
     yield from _iter_bytes(_read(path, name), name, max_bytes)
+
+
+def _iter_stream(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[Notice | NoticeParseError]:
+    head = stream.read(HEAD_BYTES)
+    if sniff(head) == "json" and json_format(head) == "decp":
+        yield from decp.iter_stream(Replay(head, stream), name)
+        return
+    data = head + stream.read(max_bytes + 1 - len(head))
+    if len(data) > max_bytes:
+        raise NoticeTooLargeError(name, f"notice is over the {max_bytes:,}-byte cap")
+    yield from _iter_bytes(data, name, max_bytes)
 
 
 def _read(path: Path, name: str, size: int = -1) -> bytes:

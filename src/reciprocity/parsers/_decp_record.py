@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Lot, LotResult, Money, Notice, Procedure, Received
+from ..model.bounds import shown
 from . import _decp_parties as parties
 from . import _decp_values as values
 
@@ -125,7 +126,7 @@ def _id_list(value: Any, wrapper: str) -> str:
 
 def _plain(value: Any) -> Any:
     """Numbers in plain notation for warnings (1.0E+17 -> 100000000000000000)."""
-    return format(value, "f") if isinstance(value, Decimal) else value
+    return shown(value) if isinstance(value, Decimal) else value  # 1E+999999999: no gigabyte of zeros
 
 
 def _when(mod: dict[str, Any], shape: _Shape) -> str:

@@ -47,6 +47,7 @@ class CleanReader:
         self._started = False
         self._eof = False
         self._limits = JsonLimits(source)
+        self._fault: NoticeParseError | None = None
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:  # ijson probes the type of the stream with read(0): consume nothing
@@ -67,7 +68,15 @@ class CleanReader:
         return self._checked(out)
 
     def _checked(self, data: bytes) -> bytes:
-        self._limits.check(data)
+        """`data` within the JSON limits; past a limit, the bytes before the fault, then the fault itself."""
+        if self._fault is not None:
+            raise self._fault
+        try:
+            self._limits.check(data)
+        except NoticeParseError as fault:
+            self._fault, data = fault, data[:self._limits.passing_prefix(data)]
+            if not data:
+                raise
         return data
 
     @staticmethod
@@ -105,10 +114,10 @@ def _is_value_position(data: bytes, start: int, end: int) -> bool:
     return before >= 0 and data[before] in b":,[" and after < len(data) and data[after] in b",]}"
 
 
-class _Replay:
-    """A reader that first gives back the bytes already read to find the layout, then the rest of the file."""
+class Replay:
+    """A reader that first gives back the bytes already read (to find the layout, the format), then the rest."""
 
-    def __init__(self, head: bytes, rest: CleanReader) -> None:
+    def __init__(self, head: bytes, rest: CleanReader | BinaryIO) -> None:
         self._head = io.BytesIO(head)
         self._rest = rest
 
@@ -125,7 +134,7 @@ def iter_records(fileobj: BinaryIO, source: str) -> Iterator[tuple[str | None, A
     """
     reader = CleanReader(fileobj, source)
     head, layout = _find_layout(reader, source)
-    stream = _Replay(head, reader)
+    stream = Replay(head, reader)
     done = 0
     try:
         if layout == "nested":
@@ -144,7 +153,10 @@ def _reason(exc: Exception) -> str:
     """The parser's message on one line, short, saying what was wrong rather than where in C it was found."""
     if isinstance(exc, UnicodeDecodeError):
         return f"invalid UTF-8 ({exc.reason}) in a text value"
-    return " ".join(str(exc).split())[:200]
+    message = exc.args[0] if exc.args else exc
+    if isinstance(message, bytes):  # yajl's own messages come as bytes, quoting the bytes at fault
+        message = message.decode("utf-8", "replace")
+    return " ".join(str(message).split())[:200]
 
 
 def _find_layout(reader: CleanReader, source: str) -> tuple[bytes, str]:
@@ -175,7 +187,7 @@ def _layout_of(head: bytes, complete: bool, source: str) -> str | None:
     return None
 
 
-def _nested_records(stream: _Replay) -> Iterator[tuple[str, Any]]:
+def _nested_records(stream: Replay) -> Iterator[tuple[str, Any]]:
     """One pass over the 2022 layout, building each `marche` / `contrat-concession` item from ijson events."""
     builder, container, depth = None, None, 0
     for prefix, event, value in ijson.parse(stream):

@@ -11,6 +11,7 @@ is done with bytes methods (split, translate, replace), so checking costs a smal
 
 from __future__ import annotations
 
+import copy
 from itertools import accumulate, count
 from operator import sub
 
@@ -35,11 +36,30 @@ class JsonLimits:
         self.offset = 0
 
     def check(self, data: bytes) -> None:
-        """Raise `NoticeParseError` naming the source when these next bytes exceed a limit."""
-        start, self.offset = self.offset, self.offset + len(data)
-        outside = self._outside_strings(data)
-        self._check_digits(outside, start)
-        self._check_depth(outside, start)
+        """Raise `NoticeParseError` naming the source when these next bytes exceed a limit (the state is then
+        left as it was before them)."""
+        before = copy.copy(self)
+        try:
+            start, self.offset = self.offset, self.offset + len(data)
+            outside = self._outside_strings(data)
+            self._check_digits(outside, start)
+            self._check_depth(outside, start)
+        except NoticeParseError:
+            self.__dict__.update(before.__dict__)
+            raise
+
+    def passing_prefix(self, data: bytes) -> int:
+        """The length of the longest start of `data` within the limits (the state is not changed): what comes
+        before a fault can still be read."""
+        good, bad = 0, len(data)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            try:
+                copy.copy(self).check(data[:middle])
+                good = middle
+            except NoticeParseError:
+                bad = middle
+        return good
 
     def _fail(self, reason: str, start: int) -> None:
         where = f"bytes {start:,} to {self.offset:,}"
