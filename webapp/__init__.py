@@ -102,8 +102,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import api, db, errors, i18n, pages, present, security
+    from . import api, db, errors, i18n, limits, pages, present, security
 
+    limits.init_app(app)  # first: no other hook may read a chunked body before its size is checked
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies-based session: no CSRF to protect against
     db.init_app(app)

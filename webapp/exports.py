@@ -11,7 +11,7 @@ from flask import Response
 from sqlite_utils import Database
 
 from reciprocity.audit import queries
-from reciprocity.audit.export import csv_chunks
+from reciprocity.audit.export import csv_chunks, xlsx_cell
 from reciprocity.audit.store import open_db
 from reciprocity.errors import ConfigError
 
@@ -80,7 +80,7 @@ def _xlsx_bytes(db: Database, filters: dict[str, Any]) -> bytes:
     sheet = workbook.create_sheet("tenders")
     sheet.append(list(EXPORT_COLUMNS))
     for row in iter_rows(db, filters, limit=MAX_XLSX_ROWS):
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -11,6 +11,8 @@ from reciprocity.audit.queries import MAX_PER_PAGE
 from reciprocity.model import AREAS, KINDS, ORIGIN_CLASSES, SEVERITIES, STATUSES
 
 from .checking import ACCEPTED_TYPES
+from .filters import FILTER_KEYS, declared
+from .filters import PAGE_PARAMS as PAGE_SCHEMAS
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -146,37 +148,31 @@ def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    # an empty value means "not given" (the filter form sends every field): allowEmptyValue says so
+    return {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "schema": schema,
+            "description": description}
 
 
-FILTER_PARAMS = [
-    _query("buyer_country", {**STR, "pattern": "^[A-Za-z]{2}$"}, "buyer country, ISO alpha-2"),
-    _query("buyer", STR, "part of the buyer's name"),
-    _query("year", {**INT, "minimum": 1900, "maximum": 2100}, "year of dispatch"),
-    _query("cpv", {**STR, "pattern": "^[0-9]{1,8}$"}, "CPV prefix, e.g. 33 or 331"),
-    _query("origin_class", {**STR, "enum": list(ORIGIN_CLASSES)}, "at least one winner of this origin class"),
-    _query("code", STR, "a flagged finding code, e.g. SME-NO-LOTS"),
-    _query("severity", {**STR, "enum": list(SEVERITIES)}, "at least one flagged finding of this severity"),
-    _query("kind", {**STR, "enum": list(KINDS)}, "notice kind"),
-    _query("min_priority", {**NUM, "minimum": 0, "maximum": 100}, "minimum benefit priority"),
-]
-PAGE_PARAMS = [
-    _query("page", {**INT, "minimum": 1, "maximum": 10_000_000, "default": 1}, "page number"),
-    _query("per_page", {**INT, "minimum": 1, "maximum": MAX_PER_PAGE, "default": 25}, "items per page"),
-]
+# the very declarations the code checks each value with (filters.py)
+FILTER_PARAMS = [_query(name, *declared(name)) for name in FILTER_KEYS]
+PAGE_PARAMS = [_query(name, *spec) for name, spec in PAGE_SCHEMAS.items()]
+# a body with something in it: an empty or blank body is the 400 "empty-body"
+FILLED = {"minLength": 1, "pattern": "\\S"}
 BAD = _error("bad input: unreadable notice, unsafe XML, unknown filter or invalid value")
 CHECK_BODY = {
     "required": True,
     "description": "One notice: eForms or TED XML, DECP (JSON or XML), or a notice in the JSON contract shape. "
                    "The format is detected from the content.",
     "content": {
-        **{t: {"schema": {**STR, "description": "XML notice"}} for t in ACCEPTED_TYPES if "xml" in t},
-        "application/json": {"schema": {"type": "object", "description": "a notice in the JSON contract shape "
-                                        "(with `id` and `source_format`), or a DECP JSON file"}},
-        "application/x-ndjson": {"schema": {**STR, "description": "JSON Lines of notices in the contract shape, "
-                                            "as `reciprocity parse` prints them"}},
-        "application/octet-stream": {"schema": {**STR, "format": "binary"}},
-        "text/plain": {"schema": STR},
+        **{t: {"schema": {**STR, **FILLED, "description": "XML notice"}} for t in ACCEPTED_TYPES if "xml" in t},
+        "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array"}],
+                                        "description": "a notice in the JSON contract shape (with `id` and "
+                                        "`source_format`), or a DECP JSON file (an object, or a bare list of "
+                                        "contracts)"}},
+        "application/x-ndjson": {"schema": {**STR, **FILLED, "description": "JSON Lines of notices in the "
+                                            "contract shape, as `reciprocity parse` prints them"}},
+        "application/octet-stream": {"schema": {**STR, **FILLED, "format": "binary"}},
+        "text/plain": {"schema": {**STR, **FILLED}},
     },
 }
 ASSESSMENTS = {"oneOf": [{"$ref": REF + "Assessment"},

@@ -2,6 +2,10 @@
 
 CSV writes row by row; Parquet writes in record batches; XLSX uses openpyxl's write-only mode and starts a new
 sheet every XLSX_MAX_ROWS data rows (Excel's limit is 1,048,576 rows per sheet, header included).
+
+Text from notices is hostile: a title "=HYPERLINK(…)" must not become a live formula in a spreadsheet. CSV cells
+that start like a formula get a leading quote (OWASP's advice), XLSX cells stay typed as text: `csv_cell` and
+`xlsx_cell`, used by every CSV and XLSX writer (this module's and the web app's downloads).
 """
 
 from __future__ import annotations
@@ -40,6 +44,32 @@ def _batches(db: Database, table: str, columns: list[str]) -> Iterator[list[tupl
         yield rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run nor split: text starting with = + - @ tab or CR gets a leading quote
+    (a plain number such as "-5000" is no formula), and a CR inside becomes a line feed (the writer quotes the
+    cell then; a bare CR would end the row for a spreadsheet)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """An XLSX cell kept as text: openpyxl would store a string starting with "=" as a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 _DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")
 
 
@@ -62,7 +92,7 @@ def csv_chunks(header: Iterable[str], rows: Iterable[Iterable[Any]], excel: bool
         buffer.write("\ufeff")
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow([_excel_cell(value) for value in row] if excel else row)
+        writer.writerow([csv_cell(_excel_cell(value)) for value in row] if excel else [csv_cell(v) for v in row])
         if buffer.tell() > size:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -113,7 +143,7 @@ def export_xlsx(db: Database, table: str, path: str | Path) -> dict[str, int]:
                 sheet = book.create_sheet(table if stats["sheets"] == 1 else f"{table}_{stats['sheets']}")
                 sheet.append(columns)
                 in_sheet = 0
-            sheet.append([_xlsx_value(v, stats) for v in row])
+            sheet.append([xlsx_cell(sheet, _xlsx_value(v, stats)) for v in row])
             in_sheet += 1
             stats["rows"] += 1
     if sheet is None:  # an empty table still gets its header

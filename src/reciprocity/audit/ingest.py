@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import IngestError, NoticeParseError
+from ..model.bounds import shown
 from ..parsers import DEFAULT_MAX_BYTES
 from . import store
 from .pool import Feeder, Pool
@@ -72,7 +73,17 @@ def _assessed_rows(item, document: Document) -> dict:
     from ..assess import assess  # imported in the worker only: the writer process never assesses
     from .rows import assessment_rows
 
-    return assessment_rows(assess(item), document.name)
+    return _storable(assessment_rows(assess(item), document.name))
+
+
+def _storable(rows: dict) -> dict:
+    """The rows, or ValueError when SQLite could not store one of them (an integer past 2^63 would stop the writer)."""
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            for key, value in row.items():
+                if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                    raise ValueError(f"{table}.{key} = {shown(value)} is too large to store")
+    return rows
 
 
 class _DocumentBatches:
@@ -223,26 +234,27 @@ def _run(paths: list[str], db, db_file: str, summary: IngestSummary, workers: in
          max_bytes: int) -> None:
     started = time.monotonic()
     stop = threading.Event()
-    feeder = Feeder(paths, workers * 2, stop)
-    pool = Pool(workers, _process, db_file, max_bytes)
-    feeder.start()
+    feeder, pool = Feeder(paths, workers * 2, stop), None
     with _progress_bar(_estimate_total(paths), progress) as bar:
         writer = _Writer(db, summary, bar)
         try:
+            pool = Pool(workers, _process, db_file, max_bytes)
+            feeder.start()
             pool.run(feeder, writer.handle)
             if feeder.failure:
                 writer.handle(("source-error", ", ".join(paths), feeder.failure))
             summary.status = "failed" if feeder.failure else "done"
-        except IngestError:
+        except Exception:  # workers that cannot start, a fault of the writer: what was stored stays
             summary.status = "failed"
             raise
-        except BaseException:
+        except BaseException:  # Ctrl-C
             summary.status = "interrupted"
             raise
         finally:
             stop.set()
             writer.commit()
-            pool.stop(graceful=summary.status != "interrupted")
+            if pool is not None:
+                pool.stop(graceful=summary.status != "interrupted")
             summary.seconds = time.monotonic() - started
             store.finish_run(db, summary.run, _now(), summary.status, summary.as_run_counts())
     if feeder.failure:

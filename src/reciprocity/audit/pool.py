@@ -33,7 +33,7 @@ from .sources import Document, iter_documents
 POLL_SECONDS = 1.0
 FEEDER_WAIT = 0.05  # how often an idle worker looks for the feeder's next document
 MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024  # bytes of archive members queued or being read at once (one always may)
-MAX_IDLE_DEATHS = 3  # workers dying before they read anything: a broken setup, not a bad document
+MAX_EARLY_DEATHS = 3  # workers dying in a row before they start a document: a broken setup, not a bad document
 STALL_SECONDS = 600.0  # a worker silent this long on one document is stuck (a batch goes every 50 notices)
 _DONE = object()
 
@@ -114,8 +114,9 @@ class Pool:
         self._ctx = mp.get_context("spawn")  # fresh workers: no SQLite handle or lock is inherited across fork
         self._args = (process, db_file, max_bytes)
         self._live: list[_Worker] = [self._spawn() for _ in range(workers)]
-        self._idle_deaths = 0
-        self._retry: list[Document] = []  # documents whose worker died before it could take them
+        self._early_deaths = 0
+        self._retry: list[Document] = []  # documents whose worker died before it started them
+        self._retried: set[str] = set()
 
     def _spawn(self) -> _Worker:
         mine, theirs = self._ctx.Pipe(duplex=True)
@@ -182,6 +183,7 @@ class Pool:
             self._died(worker, feeder, handle)
             return
         worker.heard = time.monotonic()
+        self._early_deaths = 0
         kind = message[0]
         if kind == "start":
             worker.sha1 = message[2]
@@ -195,21 +197,28 @@ class Pool:
                 worker.document = None
 
     def _died(self, worker: _Worker, feeder: Feeder, handle: Callable[[tuple], None]) -> None:
-        """Record the document a dead worker was reading, then replace the worker (unless it was stopping)."""
+        """Record the document a dead worker was reading, then replace the worker (unless it was stopping).
+
+        A document the worker had started (its hash sent) is blamed and marked done; one it had not started is
+        given to another worker once, then blamed without the mark (it could not even be read)."""
         self._live.remove(worker)
         worker.conn.close()
         worker.process.join(timeout=5)
         cause = f"no progress for {STALL_SECONDS:.0f} s" if worker.stalled else _cause(worker.process.exitcode)
         document = worker.document
+        if document is not None and worker.sha1 is None and document.name not in self._retried:
+            self._retried.add(document.name)
+            self._retry.append(document)
+            document = None
         if document is not None:
             text = f"{document.name}: the worker reading it died ({cause}); not read, skipped until it changes"
             handle(("batch", document.name, document.file, document.member, worker.sha1, False, True, [], [text],
                     0, 1))
             feeder.release(document)
         elif not worker.exiting:
-            self._idle_deaths += 1
-            if self._idle_deaths >= MAX_IDLE_DEATHS:
-                raise IngestError(f"ingest workers keep dying before reading anything ({cause})")
+            self._early_deaths += 1
+            if self._early_deaths >= MAX_EARLY_DEATHS:
+                raise IngestError(f"ingest workers keep dying before they start a document ({cause})")
         if not worker.exiting:
             self._live.append(self._spawn())
 
