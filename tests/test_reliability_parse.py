@@ -7,6 +7,7 @@ process or exhaust its memory runs in a subprocess under a 1 GB address-space li
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from hostile import assert_clean_error, cli, decp, decp_with_raw_value, market, sample, with_amount, write
 
 from reciprocity import assess, parse
+from reciprocity.audit.rows import assessment_rows
 from reciprocity.cli import main
 from reciprocity.errors import NoticeParseError, UnknownFormatError, UnsafeXMLError
 from reciprocity.model import Money
@@ -252,3 +254,36 @@ def test_utf16_json_is_named_as_such(tmp_path: Path):
         write(tmp_path / f"{encoding}.json", data)
     run = CliRunner().invoke(main, ["parse", str(tmp_path)])
     assert run.exit_code == 1 and run.output.count("JSON encoded in UTF-") == len(encodings)
+
+
+# --- found by the fuzz run (bench/fuzz.py) ----------------------------------------------------------------------------
+
+def test_a_number_whose_exponent_is_out_of_range_is_a_parse_error():
+    for data in (b"[1e99999999999999999999]", decp_with_raw_value("montant", b"1E+99999999999999999999")):
+        with pytest.raises(NoticeParseError, match="exponent is out of range"):
+            parse(data, name="exponent.json")
+
+
+def _contract(**changes) -> bytes:
+    [notice] = parse(sample("eforms-cn-lots-lyon.xml"))
+    data = notice.to_dict()
+    data.update(changes)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"form": 1.5}, "notice.form"), ({"buyer": {"name": ["a"]}}, "notice.buyer.name"),
+    ({"id": "\ud800x"}, "notice.id"), ({"results": [{"received": {"total": 10**20}}]}, "results[0].received.total"),
+])
+def test_a_contract_notice_with_a_value_of_the_wrong_type_is_refused(changes: dict, field: str):
+    with pytest.raises(NoticeParseError, match=re.escape(field)):
+        parse(_contract(**changes), name="contract.json")
+
+
+def test_digits_without_end_in_ids_and_versions_are_read():
+    """A lot id of 5,000 digits and a version "²" made int() fail in the rules and in the store's version key."""
+    text = sample("eforms-cn-lots-lyon.xml").decode("utf-8")
+    text = text.replace(">LOT-0001<", f">LOT-{'9' * 5000}<").replace(">01</cbc:VersionID>", ">²</cbc:VersionID>")
+    [notice] = parse(text.encode("utf-8"), name="ids.xml")
+    assert any(lot.id.endswith("9" * 100) for lot in notice.lots)
+    assessment_rows(assess(notice), "ids.xml")

@@ -123,7 +123,7 @@ def notice_family(notice: dict) -> str:
 def version_key(notice: dict) -> str:
     """A sortable key: the higher one is the newer version (BT-757 version, dispatch date, content hash)."""
     version = str(notice.get("version") or "")
-    number = int(version) if version.isdigit() else 0
+    number = int(version) if version.isascii() and version.isdigit() and len(version) <= 8 else 0  # not "²"
     digest = hashlib.sha1(_json(notice).encode()).hexdigest()
     return f"{number:08d}|{notice.get('dispatch_date') or ''}|{digest}"
 

@@ -59,7 +59,7 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
 @main.command()
 @db_option
 @click.option("--buyer-country", help="Buyer country, ISO alpha-2 (e.g. FR).")
-@click.option("--year", type=int, help="Year of dispatch.")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Year of dispatch.")
 @click.option("--cpv", help="CPV prefix (e.g. 33 for medical equipment).")
 @click.option("--buyer", help="Text in the buyer's name.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")

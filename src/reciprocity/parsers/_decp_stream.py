@@ -145,7 +145,7 @@ def iter_records(fileobj: BinaryIO, source: str) -> Iterator[tuple[str | None, A
             for record in ijson.items(stream, layout):
                 done += 1
                 yield None, record
-    except (ijson.JSONError, ValueError) as exc:  # ValueError: e.g. invalid UTF-8 inside a string
+    except (ijson.JSONError, ValueError, ArithmeticError) as exc:  # invalid UTF-8 in a string, 1e99999999999999999999
         raise NoticeParseError(source, f"malformed DECP JSON after {done} records: {_reason(exc)}") from None
 
 
@@ -153,6 +153,8 @@ def _reason(exc: Exception) -> str:
     """The parser's message on one line, short, saying what was wrong rather than where in C it was found."""
     if isinstance(exc, UnicodeDecodeError):
         return f"invalid UTF-8 ({exc.reason}) in a text value"
+    if isinstance(exc, ArithmeticError):
+        return "a number whose exponent is out of range"
     message = exc.args[0] if exc.args else exc
     if isinstance(message, bytes):  # yajl's own messages come as bytes, quoting the bytes at fault
         message = message.decode("utf-8", "replace")
@@ -181,8 +183,8 @@ def _layout_of(head: bytes, complete: bool, source: str) -> str | None:
                 return "marches.item"
             if prefix == "marches" and event == "start_map":
                 return "nested"
-    except (ijson.JSONError, ValueError) as exc:
-        if complete or isinstance(exc, UnicodeDecodeError):
+    except (ijson.JSONError, ValueError, ArithmeticError) as exc:
+        if complete or isinstance(exc, UnicodeDecodeError | ArithmeticError):
             raise NoticeParseError(source, f"malformed JSON: {_reason(exc)}") from None
     return None
 

@@ -105,6 +105,6 @@ def json_format(data: bytes) -> str:
                     return "contract"
             elif prefix == "" and event in ("end_map", "start_array"):
                 break  # the first top-level value is over, or a list (DECP)
-    except (ijson.JSONError, ValueError):
+    except (ijson.JSONError, ValueError, ArithmeticError):
         pass  # the head ends mid-document, or the JSON is malformed: the format's parser says so
     return "decp"

@@ -30,6 +30,7 @@ from ..model import (
     Tender,
 )
 from ..model.bounds import number_fault, shown
+from ._contract_types import check_types
 
 __all__ = ["is_contract", "iter_json", "notice_from_dict"]
 _FAULTS = (KeyError, TypeError, ValueError, ArithmeticError, AttributeError)
@@ -74,6 +75,7 @@ def _json_lines(data: bytes, source: str) -> list[tuple[int, Any]]:
 def _notice(document: dict[str, Any], name: str) -> Notice:
     try:
         notice = notice_from_dict(document)
+        check_types(notice)  # "form": 1.5 would fail the rules half way
     except _FAULTS as exc:
         raise NoticeParseError(name, f"not a valid notice in the JSON contract shape: {exc!r}") from None
     if not isinstance(notice.id, str) or not notice.id:

@@ -74,7 +74,7 @@ def required_turnover(lot: Lot) -> tuple[TurnoverRequirement | None, str]:
     structured = [c.min_turnover for c in lot.selection_criteria if c.min_turnover is not None]
     if structured:
         return TurnoverRequirement(min(structured, key=lambda m: m.amount), "(BT-752 amount)"), "BT-752"
-    number = re.search(r"(\d+)$", lot.id)  # "LOT-0002", "2": criteria texts name lots by number
+    number = re.search(r"(?<!\d)(\d{1,9})$", lot.id)  # "LOT-0002", "2": criteria texts name lots by number
     lot_number = int(number.group(1)) if number else None
     found = [f for c in lot.selection_criteria if (f := find_min_turnover(c.description, lot_number))]
     if len({f.money.currency for f in found}) == 1:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..model import Money
+from ..model.bounds import number_fault
 
 __all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "lots_named", "mentions_turnover"]
 
@@ -174,7 +175,7 @@ def _money(match: re.Match[str]) -> Money | None:
     currency_text = (match.group("cur_b") or match.group("cur_a")).lower().rstrip("s")
     currency = _CURRENCIES.get(currency_text, currency_text.upper())
     value = parse_number(number)
-    if value is None:
+    if value is None or number_fault(value):  # past 10^18: no turnover, and too long to compute with
         return None
     exponent = _SCALES.get(scale, _SCALES.get(scale[:2], 0)) if scale else 0
     if exponent:
