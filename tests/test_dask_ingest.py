@@ -201,7 +201,8 @@ def test_an_unreadable_file_is_logged_and_tried_again(client, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.xml").write_bytes((SAMPLES / "ted-f02-cn-nantes-works.xml").read_bytes())
-    missing = tmp_path / "not-yet.xml"
+    missing = folder / ".later" / "not-yet.xml"  # inside the folder (a link out of it is not followed), hidden
+    missing.parent.mkdir()
     (folder / "b.xml").symlink_to(missing)  # listed, but reading it fails (as a file gone from a shared disk)
     output = tmp_path / "dataset"
     first = ingest_dask([folder], output, client)

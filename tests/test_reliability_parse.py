@@ -123,7 +123,7 @@ def test_eur_conversion_never_raises(amount: str):
     data = load_rule_data()
     for currency in ("EUR", "USD"):
         converted = data.to_eur(Money(Decimal(amount), currency), None if currency == "EUR" else data_date())
-        assert converted is None or abs(converted) < 10**19
+        assert converted is None or converted.is_finite()
 
 
 def data_date():

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from ..errors import ConfigError, NoticeParseError
 from ..parsers import DEFAULT_MAX_BYTES
 from . import dataset, store
-from .ingest import _assessed_rows, _error_text
+from .ingest import _assessed_rows, _error_text, _read_error
 from .sources import Document, is_tar, iter_documents, iter_paths, iter_records
 
 BATCH_DOCUMENTS = 200  # plain files per batch: a partition of a few MB, enough tasks to keep workers busy
@@ -96,10 +96,8 @@ def _store_document(db: Database, document: Document, max_bytes: int, now: str) 
     """Parse, assess and write one document into the batch's store, as an ingest worker and the writer do."""
     try:
         sha1 = document.sha1()
-    except OSError as exc:
-        store.record_error(
-            db, document.file, document.member, f"{document.name}: cannot read file: {exc.strerror or exc}", None
-        )
+    except Exception as exc:  # an unreadable file, a zip member that does not inflate (sources.py)
+        store.record_error(db, document.file, document.member, _read_error(document, exc), None)
         return 0, 1
     notices = errors = 0
     try:

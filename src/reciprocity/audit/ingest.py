@@ -69,6 +69,13 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _read_error(document: Document, exc: Exception) -> str:
+    """Why a document could not even be read (hashed): a file the system refuses, a member that does not inflate."""
+    if isinstance(exc, NoticeParseError):
+        return str(exc)
+    return f"{document.name}: cannot read file: {getattr(exc, 'strerror', None) or exc}"
+
+
 def _assessed_rows(item, document: Document) -> dict:
     from ..assess import assess  # imported in the worker only: the writer process never assesses
     from .rows import assessment_rows
@@ -119,9 +126,8 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
     try:
         sha1 = document.sha1()
     except Exception as exc:  # unreadable file, or an archive member that cannot be decompressed
-        reason = str(exc) if isinstance(exc, NoticeParseError) else \
-            f"{document.name}: cannot read file: {getattr(exc, 'strerror', None) or exc}"
-        send(("batch", document.name, document.file, document.member, None, True, True, [], [reason], 0, 1))
+        send(("batch", document.name, document.file, document.member, None, True, True, [],
+              [_read_error(document, exc)], 0, 1))
         return
     if reader.execute("SELECT 1 FROM ingest_files WHERE file = ? AND sha1 = ?", [document.name, sha1]).fetchone():
         send(("skip", document.name))

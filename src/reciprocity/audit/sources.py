@@ -170,8 +170,10 @@ def _kind(path: Path, real_root: str) -> tuple[str, str]:
             target = os.path.realpath(path)
             if os.path.commonpath([real_root, target]) != real_root:
                 return "skip", "symbolic link to a place outside the folder; not followed"
+            if not os.path.lexists(target):  # a link to a file not there (yet): its reader says it is missing
+                return "file", ""
         mode = path.stat().st_mode
-    except (OSError, ValueError) as exc:  # a broken link, a link loop, a permission refused
+    except (OSError, ValueError) as exc:  # a link loop, a permission refused
         return "skip", f"cannot be read: {getattr(exc, 'strerror', None) or exc}; not followed"
     if stat.S_ISDIR(mode):
         return "dir", ""

@@ -18,7 +18,6 @@ import yaml
 
 from ..errors import RuleDataError
 from ..model import Money
-from ..model.bounds import number_fault
 from .schema import CONFIDENCE, Fields, ListOf, MapOf, Nullable, OneOf, validate
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -198,7 +197,7 @@ class RuleData:
         """The EUR value of an amount, rounded to the cent: EUR as it is, another currency at its rate in force on
         `as_of`. None when the amount, the date or the rate is missing: a value is never guessed.
         The one conversion every rule, the store and the reports use."""
-        if money is None or number_fault(money.amount):  # an amount past the bound is no amount: never raise
+        if money is None or not money.amount.is_finite():
             return None
         currency = (money.currency or "EUR").upper()
         if currency == "EUR":
@@ -208,7 +207,10 @@ class RuleData:
             if entry is None:
                 return None
             per_eur = entry["per_eur"]
-        return (money.amount / per_eur).quantize(_CENT, context=_WIDE)
+        try:
+            return _WIDE.divide(money.amount, per_eur).quantize(_CENT, context=_WIDE)
+        except decimal.DecimalException:  # past 10^57 (the parsers refuse past 10^18): no figure, never a raise
+            return None
 
     # -- countries ------------------------------------------------------------------------------------------
     def is_eu_eea(self, country: str, as_of: date) -> bool:
