@@ -56,7 +56,10 @@ def errors_matching(result: dict, *words: str) -> list:
 
 def crashing_process(document, reader, send, max_bytes):
     """The ingest's own worker function, except that the worker dies of signal 11 once it starts reading a
-    document named crash* (as the JSON parser's C backend did on a 4,301-digit number)."""
+    document named crash* (as the JSON parser's C backend did on a 4,301-digit number), or before it even
+    hashes one named early*."""
+    if Path(document.name).name.startswith("early"):
+        os.kill(os.getpid(), signal.SIGSEGV)
 
     def send_then_crash(message: tuple) -> None:
         send(message)
@@ -69,7 +72,7 @@ def crashing_process(document, reader, send, max_bytes):
 def test_a_worker_killed_by_a_document_is_logged_and_the_batch_finishes(tmp_path, monkeypatch):
     good_files(tmp_path / "in")
     for n in range(2):
-        write(tmp_path / "in" / f"crash{n}.xml", sample(GOOD[0]).replace(b"00512345", f"0099{n}".encode()))
+        write(tmp_path / "in" / f"crash{n}.xml", sample(GOOD[0]).replace(b"00112358-2025", f"0099{n}000-2025".encode()))
     monkeypatch.setattr(ingest_module, "_process", crashing_process)  # a name the spawned workers can import
     db = tmp_path / "crash.db"
     with deadline(120):
@@ -280,3 +283,22 @@ def test_a_run_still_going_is_not_marked_interrupted(tmp_path):
         with deadline(120):
             ingest([tmp_path / "in"], db, workers=1)
     assert stored(db)["runs"] == ["running", "done"]
+
+
+def test_workers_dying_anywhere_in_a_long_batch_never_lose_nor_hang_it(tmp_path, monkeypatch):
+    """Crashes on neighbouring documents, on the last one, and before a document is even hashed: every other
+    document is stored once, each killer is logged once, and the run ends."""
+    kinds = {0: "crash", 1: "crash", 4: "early", 6: "crash", 13: "crash"}
+    for n in range(14):  # one folder each: the walk meets them in this order
+        kind = kinds.get(n, "good")
+        notice = sample(GOOD[0]).replace(b"00112358-2025", f"00{700 + n}00-2025".encode())
+        (tmp_path / "in" / f"{n:02d}").mkdir(parents=True)
+        write(tmp_path / "in" / f"{n:02d}" / f"{kind}.xml", notice)
+    monkeypatch.setattr(ingest_module, "_process", crashing_process)
+    db = tmp_path / "long.db"
+    with deadline(180):
+        summary = ingest([tmp_path / "in"], db, workers=2)
+    result = stored(db)
+    assert summary.status == "done" and result["runs"] == ["done"] and result["notices"] == 9
+    assert len(errors_matching(result, "crash.xml", "died (signal 11")) == 4
+    assert len(errors_matching(result, "early.xml", "died (signal 11")) == 1  # tried twice, then logged
