@@ -19,7 +19,7 @@ SEVERITY_ORDER = {"problem": 0, "warning": 1, "info": 2}
 CALL_KINDS = ("competition", "planning")  # notices still open to correction before the procedure runs
 PUBLISHED_FORMATS = ("eforms", "ted")  # formats whose notices have a page on TED
 TED_NOTICE_URL = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
-_LOT_NUMBER = re.compile(r"^(?:LOT-)?0*(\d+)$", re.IGNORECASE)
+_LOT_NUMBER = re.compile(r"^(?:LOT-)?0*(\d{1,9})$", re.IGNORECASE)  # longer: listed as text, not int()
 _LOTS = {"en": ("lot {}", "lots {}", "{} to {}"), "fr": ("lot {}", "lots {}", "{} à {}")}
 _TO_CONFIRM = {"en": "To be confirmed: {text} (source: {source})", "fr": "À vérifier : {text} (source : {source})"}
 
