@@ -28,7 +28,7 @@ PINNED_FINDINGS = {
     "SME-NO-ESUBMISSION": ("passed", "info", "Dir. 2014/24 art. 22; CCP R2132-7"),
 }
 FINDING_KEYS = {"code", "severity", "area", "status", "lot", "message", "message_fr", "evidence", "legal_ref",
-                "recommendation", "recommendation_fr", "confidence"}
+                "recommendation", "recommendation_fr", "confidence", "to_confirm"}
 
 
 @pytest.fixture
@@ -54,6 +54,7 @@ def test_findings_are_pinned(response):
         finding = by_code[code]
         assert (finding["status"], finding["severity"], finding["legal_ref"]) == (status, severity, legal_ref), code
         assert finding["confidence"] == "established" and set(finding) == FINDING_KEYS
+        assert finding["to_confirm"] == [], code  # established: nothing relied on is to be confirmed
         assert finding["message"] and finding["message_fr"] and finding["message"] != finding["message_fr"]
     flagged = {f["code"] for f in response["findings"] if f["status"] == "flagged"}
     assert flagged == {code for code, pin in PINNED_FINDINGS.items() if pin[0] == "flagged"}
