@@ -24,7 +24,7 @@ from .filters import FILTER_KEYS, filters_from_args, page_from_args
 from .forms import CHOICES, DraftForm, UploadForm
 from .i18n import term, translate
 from .present import prepare_assessment
-from .rules import rules_catalogue
+from .rules import instruments_catalogue, rules_catalogue
 
 bp = Blueprint("pages", __name__)
 
@@ -124,4 +124,4 @@ def winner(entity_id: str) -> str:
 @bp.get("/rules")
 def rules() -> str:
     """Every finding code with its reference and confidence."""
-    return render_template("rules.html", rules=rules_catalogue())
+    return render_template("rules.html", rules=rules_catalogue(), instruments=instruments_catalogue())

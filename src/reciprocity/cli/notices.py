@@ -102,11 +102,16 @@ def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None,
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
-def rules(as_json: bool, lang: str) -> None:
-    """List every finding code with its description, area, legal reference and confidence."""
-    from ..rules.catalogue import rules_listing
+@click.option("--instruments", is_flag=True, help="List the EU instruments (in force, proposals) with their status.")
+def rules(as_json: bool, lang: str, instruments: bool) -> None:
+    """List every finding code with its description, area, legal reference and confidence, then the EU
+    instruments with their status and date (a proposal is never a duty)."""
+    from ..rules.catalogue import instruments_listing, rules_listing
     from ..rules.data import load_rule_data
 
+    if instruments:
+        _print_instruments(instruments_listing(load_rule_data(), lang), as_json)
+        return
     listing = rules_listing(load_rule_data(), lang)
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -115,3 +120,13 @@ def rules(as_json: bool, lang: str) -> None:
         confidence = "" if rule["confidence"] == "established" else f" [{rule['confidence']}]"
         click.echo(f"{rule['code']}  ({rule['area']}, {rule['severity']}){confidence}\n    {rule['title']}\n"
                    f"    {rule['legal_ref'] or '—'}")
+    click.echo("")
+    _print_instruments(instruments_listing(load_rule_data(), lang), False)
+
+
+def _print_instruments(listing: list[dict], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for item in listing:
+        click.echo(f"{item['id']}  [{item['status_text']}, {item['date']}]\n    {item['title']}\n    {item['effect']}")

@@ -29,9 +29,11 @@ from types import ModuleType
 from . import (
     agreements,
     competition,
+    conflicts,
     fsr,
     ipi,
     kolin,
+    nzia,
     origin,
     quality,
     sme_deadline,
@@ -51,12 +53,14 @@ RULES: list[ModuleType] = [
     utilities,
     ipi,
     fsr,
+    nzia,
     sme_lots,
     sme_turnover,
     sme_deadline,
     sme_tender,
     competition,
     quality,
+    conflicts,
 ]
 
 
