@@ -146,8 +146,11 @@ def _undetermined(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _declared(entry: dict[str, Any], declared: bool, missing: list[str], data: Any, as_of: date) -> dict:
     """The GPA entry taken from the notice's BT-115 when it cannot be computed: unconfirmed."""
-    item = confirm.item(f"{DECLARED}: not checkable here (missing {', '.join(missing) or 'coverage data'})",
-                        "la déclaration AMP de l'avis lui-même (BT-115) : invérifiable ici", "the notice (BT-115)")
+    why = f"missing {', '.join(missing)}" if missing else entry["reasons"][0]["en"]
+    why_fr = "données manquantes" if missing else entry["reasons"][0]["fr"]
+    item = confirm.item(f"{DECLARED}: not checkable here ({why})",
+                        f"la déclaration AMP de l'avis lui-même (BT-115) : invérifiable ici ({why_fr})",
+                        "the notice (BT-115)")
     parties = sorted(data.partners_in_force("GPA", as_of)) if declared else []
     return {**entry, "covers": declared, "confidence": "unconfirmed", "partners": parties,
             "reasons": [{"en": f"declared {'covered' if declared else 'not covered'} by the notice (BT-115)",
