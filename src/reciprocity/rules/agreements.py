@@ -17,11 +17,12 @@ from typing import Any
 from ..model import Finding, Notice
 from . import confirm, partners
 from .base import Context
-from .buyer import buyer_facts
+from .buyer import buyer_category, buyer_facts
 from .findings import make_finding
 from .values import AWARDED_PROXY, estimated_value
 
 CODES = ("RECIP-COVERED-AGREEMENTS",)
+__all__ = ["CODES", "buyer_category", "check", "coverage", "nature_of"]
 DECLARED = "the notice's own GPA declaration (BT-115)"
 
 

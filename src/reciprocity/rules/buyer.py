@@ -16,6 +16,11 @@ from ..model import Notice
 from . import confirm
 
 
+def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
+    """(category, what it was read from): the one reading every caller uses."""
+    return _category(notice, data)
+
+
 def buyer_facts(notice: Notice, data: Any, nature: str | None) -> dict[str, Any]:
     """{category, source, sector, scenarios, question, to_confirm}: each scenario is {category, threshold_category,
     outside}; the first is the one reported as `buyer_category` and whose threshold is `threshold_eur`; `question`
