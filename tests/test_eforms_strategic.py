@@ -58,26 +58,26 @@ _MEASURE = """<efac:StrategicProcurement><efac:StrategicProcurementInformation><
 
 def test_ipi_fields_strategic_and_green_codes_are_read():
     notice = _notice(_can(_SCOPE.format("true"), _MEASURE.format("one-tend")))
-    lot = notice.lots[0]
-    assert (lot.ipi_applicable, lot.strategic_procurement, lot.green_criteria) == (True, ["env-imp"], ["eu"])
-    assert notice.results[0].ipi_measures == [{"measure": "32025R1197", "tenders": 2, "exception": "one-tend",
-                                               "exception_reason": "Une seule offre conforme"}]
-    assert notice.to_dict()["lots"][0]["ipi_applicable"] is True
+    assert notice.lots[0].strategic == {
+        "ipi_applicable": True, "strategic_procurement": ["env-imp"], "green_criteria": ["eu"],
+        "ipi_measures": [{"measure": "32025R1197", "tenders": 2, "exception": "one-tend",
+                          "exception_reason": "Une seule offre conforme"}]}
+    assert notice.to_dict()["lots"][0]["strategic"]["ipi_applicable"] is True
 
 
 def test_unreadable_values_are_none_with_a_warning_never_guessed():
     notice = _notice(_can(_SCOPE.format("maybe"), _MEASURE.format("sometimes")))
-    assert notice.lots[0].ipi_applicable is None
-    assert notice.results[0].ipi_measures[0]["exception"] is None
+    assert "ipi_applicable" not in notice.lots[0].strategic
+    assert notice.lots[0].strategic["ipi_measures"][0]["exception"] is None
     assert any(w.startswith("BT-684") for w in notice.parse_warnings)
     assert any(w.startswith("BT-687") for w in notice.parse_warnings)
 
 
 def test_notices_without_these_fields_keep_their_contract():
     notice = _notice(_can("", ""))
-    assert notice.lots[0].ipi_applicable is None and notice.results[0].ipi_measures == []
-    assert "ipi_applicable" not in notice.to_dict()["lots"][0]
-    assert "ipi_measures" not in notice.to_dict()["results"][0]
+    notice.lots[0].strategic.pop("strategic_procurement")
+    notice.lots[0].strategic.pop("green_criteria")
+    assert notice.lots[0].strategic == {} and "strategic" not in notice.to_dict()["lots"][0]
 
 
 def test_the_sdk_maximal_example():
@@ -85,5 +85,5 @@ def test_the_sdk_maximal_example():
     if not path.is_file():
         pytest.skip("../shared/corpus absent")
     notice = parse(path)[0]
-    assert notice.lots[0].ipi_applicable is True
-    assert notice.results[0].ipi_measures[0]["exception"] == "pub-int"
+    assert notice.lots[0].strategic["ipi_applicable"] is True
+    assert notice.lots[0].strategic["ipi_measures"][0]["exception"] == "pub-int"

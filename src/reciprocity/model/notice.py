@@ -149,9 +149,7 @@ class Lot:
     framework: str | None = None  # BT-765: none | fa-wo-rc | fa-w-rc | fa-mix
     place_of_performance: list[str] = field(default_factory=list)  # country / NUTS codes; DECP "FR:<kind>:<code>"
     prizes: list[Prize] = field(default_factory=list)  # BT-44 / BT-644
-    ipi_applicable: bool | None = None  # BT-684 (eForms SDK 1.14+)
-    strategic_procurement: list[str] = field(default_factory=list)  # BT-06 codes
-    green_criteria: list[str] = field(default_factory=list)  # BT-805 codes
+    strategic: dict[str, Any] = field(default_factory=dict)  # BT-684, BT-685-688 (ipi_measures), BT-06, BT-805
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,9 +174,7 @@ class Lot:
             "gpa_covered": self.gpa_covered,
             "framework": self.framework,
             "place_of_performance": list(self.place_of_performance),
-            "prizes": [p.to_dict() for p in self.prizes],
-            **_given(ipi_applicable=self.ipi_applicable, strategic_procurement=list(self.strategic_procurement),
-                     green_criteria=list(self.green_criteria)),
+            "prizes": [p.to_dict() for p in self.prizes], **({"strategic": self.strategic} if self.strategic else {}),
         }
 
 
@@ -295,8 +291,6 @@ class LotResult:
     award_date: date | None = None  # BT-1451: date the winner was chosen
     lowest_tender: Money | None = None  # BT-710
     highest_tender: Money | None = None  # BT-711
-    # BT-685-688: {"measure", "tenders", "exception", "exception_reason"} per IPI measure applied
-    ipi_measures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         received = self.received if self.received is not None and not self.received.is_empty() else None
@@ -319,7 +313,6 @@ class LotResult:
             "award_date": _iso(self.award_date),
             "lowest_tender": _opt(self.lowest_tender),
             "highest_tender": _opt(self.highest_tender),
-            **_given(ipi_measures=[dict(m) for m in self.ipi_measures]),
         }
 
 
@@ -401,12 +394,6 @@ def _number(value: Decimal | None) -> str | None:
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _given(**values: Any) -> dict[str, Any]:
-    """Keys of later SDK fields (IPI, strategic procurement) only when the notice states them, so the contract of
-    notices without them is unchanged."""
-    return {key: value for key, value in values.items() if value not in (None, [])}
 
 
 def _opt(value: Any) -> Any:

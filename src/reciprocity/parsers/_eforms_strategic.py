@@ -9,7 +9,9 @@ XPaths (eForms SDK 1.14 `fields.json`, and the SDK example `can_24_maximal.xml`)
   description: `efac:LotResult/efac:StrategicProcurement/efac:StrategicProcurementInformation/efac:AppliedMeasure`;
 - BT-06-Lot strategic procurement and BT-805-Lot green procurement criteria: lot `cac:ProcurementProject/
   cac:ProcurementAdditionalType/cbc:ProcurementTypeCode[@listName='strategic-procurement' | 'gpp-criteria']`.
-A value present but unreadable is None with a parse warning, never a guess.
+They go to `Lot.strategic` (keys `ipi_applicable`, `ipi_measures`, `strategic_procurement`, `green_criteria`, each
+only when the notice states it); BT-685-688 of a LotResult go to the lot it names (BT-13713). A value present but
+unreadable is left out with a parse warning, never a guess.
 """
 
 from __future__ import annotations
@@ -26,24 +28,22 @@ _EXCEPTIONS = ("no-exc", "one-tend", "pub-int")
 
 
 def read_strategic(root: etree._Element, notice: Notice, read: Reader) -> None:
-    """Fill the lots' BT-684, BT-06, BT-805 and the results' BT-685-688 of a parsed eForms notice."""
+    """Fill `Lot.strategic` of a parsed eForms notice: BT-684, BT-06, BT-805 of the lot, BT-685-688 of its result."""
     lots = {lot.id: lot for lot in notice.lots}
     for element in every(root, "cac:ProcurementProjectLot"):
         lot = lots.get(code(element, "cbc:ID") or "")
         if lot is None:
             continue
-        lot.ipi_applicable = read.boolean(element, _IPI_SCOPE, "BT-684")
-        lot.strategic_procurement = codes(element, f"{_ADDITIONAL_TYPE}[@listName='strategic-procurement']")
-        lot.green_criteria = codes(element, f"{_ADDITIONAL_TYPE}[@listName='gpp-criteria']")
+        found = {"ipi_applicable": read.boolean(element, _IPI_SCOPE, "BT-684"),
+                 "strategic_procurement": codes(element, f"{_ADDITIONAL_TYPE}[@listName='strategic-procurement']"),
+                 "green_criteria": codes(element, f"{_ADDITIONAL_TYPE}[@listName='gpp-criteria']")}
+        lot.strategic.update({key: value for key, value in found.items() if value not in (None, [])})
     block = first(root, f"{EXT}/efac:NoticeResult")
     for element in every(block, "efac:LotResult"):
         measures = [_measure(m, read) for m in every(element, _MEASURES)]
-        if not measures:
-            continue
-        lot_id = code(element, "efac:TenderLot/cbc:ID")
-        for result in notice.results:
-            if result.lot_id == lot_id:
-                result.ipi_measures = measures
+        lot = lots.get(code(element, "efac:TenderLot/cbc:ID") or "")
+        if measures and lot is not None:
+            lot.strategic.setdefault("ipi_measures", []).extend(measures)
 
 
 def _measure(element: etree._Element, read: Reader) -> dict[str, object]:

@@ -122,7 +122,6 @@ _PLAIN_PROCEDURE_FIELDS = {
 _PLAIN_LOT_FIELDS = {
     "title", "description", "cpv_main", "duration", "sme_suitable", "reserved", "subcontracting_obligation",
     "eu_funds", "guarantee_required", "variants", "electronic_submission", "gpa_covered", "framework",
-    "ipi_applicable",
 }
 _PLAIN_ORG_FIELDS = {"name", "country", "city", "postcode", "nuts", "legal_type", "activity", "size",
                      "listed_on_regulated_market", "legal_type_raw", "activity_raw", "sme"}
@@ -172,8 +171,7 @@ def _lot(data: dict[str, Any]) -> Lot:
         request_deadline=_date(data.get("request_deadline")),
         place_of_performance=list(data.get("place_of_performance") or []),
         prizes=[Prize(p.get("rank"), _money(p.get("value"))) for p in data.get("prizes") or []],
-        strategic_procurement=list(data.get("strategic_procurement") or []),
-        green_criteria=list(data.get("green_criteria") or []),
+        strategic=dict(data.get("strategic") or {}),
     )
 
 
@@ -206,5 +204,4 @@ def _result(data: dict[str, Any]) -> LotResult:
         award_date=_date(data.get("award_date")),
         lowest_tender=_money(data.get("lowest_tender")),
         highest_tender=_money(data.get("highest_tender")),
-        ipi_measures=[dict(m) for m in data.get("ipi_measures") or []],
     )

@@ -7,7 +7,7 @@ exclude operators originating in China and cap Chinese-origin devices at 50 %, u
 derogation (no alternative tender; overriding public interest) notified to the Commission, or the contract is
 under a framework agreement concluded before the measure. The notice's own statements are read too: BT-684 (IPI
 applicable) against the computed scope (a contradiction is a DATA-CONFLICT and leaves the scope undetermined),
-BT-685-688 on results (measure applied, exception used).
+BT-685-688 of the lot's result (measure applied, exception used), all read from `Lot.strategic`.
 """
 
 from __future__ import annotations
@@ -83,9 +83,9 @@ def declared_conflicts(ctx: Context, measure: dict[str, Any], found: dict[str, A
     if found["status"] not in ("in", "out", "not-applicable"):
         return []
     applies = found["status"] == "in"
-    return [{"kind": "ipi-declaration", "lot": lot.id, "declared": lot.ipi_applicable, "computed": applies,
-             "measure": measure["id"]}
-            for lot in ctx.notice.lots if lot.ipi_applicable is not None and lot.ipi_applicable != applies]
+    declared = {lot.id: lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots}
+    return [{"kind": "ipi-declaration", "lot": lot_id, "declared": value, "computed": applies, "measure": measure["id"]}
+            for lot_id, value in declared.items() if value is not None and value != applies]
 
 
 def _check_measure(ctx: Context, measure: dict[str, Any]) -> list[Finding]:
@@ -93,7 +93,7 @@ def _check_measure(ctx: Context, measure: dict[str, Any]) -> list[Finding]:
     evidence = {"measure": measure["id"], "legal_act": measure["legal_act"], "cpv": found["cpv"],
                 "value_eur": ctx.coverage.get("value_eur"), "value_source": ctx.coverage.get("value_source"),
                 "floor_eur": measure["value_floor_eur"], "as_of": ctx.as_of,
-                "declared_applicable": [lot.ipi_applicable for lot in ctx.notice.lots]}
+                "declared_applicable": [lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots]}
     conflicts = declared_conflicts(ctx, measure, found)
     if conflicts:
         return [make_finding(ctx, code, "insufficient-data", variant="conflict", to_confirm=found["to_confirm"],
@@ -131,7 +131,7 @@ def _targeted(ctx: Context, measure: dict[str, Any], evidence: dict[str, Any], l
               winners: list[dict[str, Any]]) -> Finding:
     """A winner from the targeted country: a problem, unless the notice states an exception for that lot
     (BT-687), which must then have been notified to the Commission."""
-    applied = [m for r in ctx.notice.results if r.lot_id == lot for m in r.ipi_measures
+    applied = [m for entry in ctx.notice.lots if entry.id == lot for m in entry.strategic.get("ipi_measures", [])
                if m.get("measure") == measure["eforms_measure"] and m.get("exception") in _EXCEPTIONS]
     names = [o["name"] or "?" for o in winners]
     evidence = {**evidence, "winners": winners, "applied_measures": applied}

@@ -72,9 +72,10 @@ def _shown(ctx: Context, article: dict[str, Any]) -> dict[str, Any]:
     """What the notice shows of sustainability or resilience: BT-06, BT-805, non-price award criteria, BT-191."""
     lots = ctx.notice.lots
     return {
-        "strategic_procurement": sorted({c for lot in lots for c in lot.strategic_procurement
+        "strategic_procurement": sorted({c for lot in lots for c in lot.strategic.get("strategic_procurement", [])
                                          if c in article["strategic_codes"]}),
-        "green_criteria": sorted({c for lot in lots for c in lot.green_criteria if c in article["green_codes"]}),
+        "green_criteria": sorted({c for lot in lots for c in lot.strategic.get("green_criteria", [])
+                                  if c in article["green_codes"]}),
         "quality_criteria": sorted({c.name or c.type for lot in lots for c in lot.award_criteria
                                     if c.type in ("quality", "cost") and (c.name or c.type)}),
         "origin_countries": sorted({country for r in ctx.notice.results for t in r.tenders
