@@ -21,14 +21,14 @@ PINNED_FINDINGS = {
     "IPI-MEDICAL-DEVICES": ("flagged", "info", "Reg. (EU) 2022/1031; Impl. Reg. (EU) 2025/1197"),
     "FSR-NOTIFICATION": ("passed", "info", "Reg. (EU) 2022/2560 art. 28-29"),
     "SME-NO-LOTS": ("flagged", "warning", "CCP L2113-10, L2113-11; Dir. 2014/24 art. 46"),
-    "SME-PRICE-ONLY": ("flagged", "warning", "Dir. 2014/24 art. 67; CCP R2152-7"),
+    "SME-PRICE-ONLY": ("flagged", "warning", "CCP R2152-7 1°; Dir. 2014/24 art. 67"),
     "SME-NOT-FLAGGED-SUITABLE": ("flagged", "info", "eForms BT-726"),
-    "SME-TURNOVER-CAP": ("passed", "info", "CCP R2142-7; Dir. 2014/24 art. 58(3)"),
+    "SME-TURNOVER-CAP": ("passed", "info", "CCP R2142-7, R2142-8; Dir. 2014/24 art. 58(3)"),
     "SME-SHORT-DEADLINE": ("passed", "info", "CCP R2161-2 ff., R2361-2; Dir. 2014/24 art. 27-28"),
     "SME-NO-ESUBMISSION": ("passed", "info", "Dir. 2014/24 art. 22; CCP R2132-7"),
 }
 FINDING_KEYS = {"code", "severity", "area", "status", "lot", "message", "message_fr", "evidence", "legal_ref",
-                "recommendation", "recommendation_fr", "confidence"}
+                "recommendation", "recommendation_fr", "confidence", "to_confirm"}
 
 
 @pytest.fixture
@@ -54,6 +54,7 @@ def test_findings_are_pinned(response):
         finding = by_code[code]
         assert (finding["status"], finding["severity"], finding["legal_ref"]) == (status, severity, legal_ref), code
         assert finding["confidence"] == "established" and set(finding) == FINDING_KEYS
+        assert finding["to_confirm"] == [], code  # established: nothing relied on is to be confirmed
         assert finding["message"] and finding["message_fr"] and finding["message"] != finding["message_fr"]
     flagged = {f["code"] for f in response["findings"] if f["status"] == "flagged"}
     assert flagged == {code for code, pin in PINNED_FINDINGS.items() if pin[0] == "flagged"}

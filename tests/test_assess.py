@@ -42,7 +42,7 @@ DESIGN_CODES = [
     "DATA-INVALID-ID",
 ]
 FINDING_KEYS = {"code", "severity", "area", "status", "lot", "message", "message_fr", "evidence", "legal_ref",
-                "recommendation", "confidence"}
+                "recommendation", "confidence", "to_confirm"}
 
 
 def test_design_table_is_the_list_we_check():
@@ -219,9 +219,16 @@ def _check_shape(assessment) -> None:
         assert finding["status"] in STATUSES and finding["severity"] in SEVERITIES
         assert finding["message"] and finding["message_fr"] and "{" not in finding["message"]
         assert finding["confidence"] in ("established", "unconfirmed")
+        if finding["confidence"] == "unconfirmed":  # "à vérifier": what, in both languages, and where from
+            assert finding["to_confirm"], finding["code"]
+        assert all(item["en"] and item["fr"] and item["source"] for item in finding["to_confirm"]), finding["code"]
         if finding["status"] == "insufficient-data" and finding["code"] not in _NO_EVIDENCE_NEEDED:
             assert finding["evidence"], finding["code"]
-    assert set(data["coverage"]) >= {"gpa", "agreements", "threshold_eur", "buyer_category"}
+    assert set(data["coverage"]) >= {"gpa", "agreements", "threshold_eur", "buyer_category", "by_agreement",
+                                     "covered_countries"}
+    for entry in data["coverage"]["by_agreement"]:
+        assert entry["covers"] in (True, False, None) and entry["title"]["fr"] and entry["reasons"]
+        assert set(entry["partners"]) <= set(data["coverage"]["covered_countries"]) or not entry["covers"]
     for entry in data["origin"]:
         assert entry["class"] in ORIGIN_CLASSES and "country" in entry and "name" in entry
     assert 0 <= data["benefit"]["priority"] <= 100 and isinstance(data["benefit"]["reasons"], list)

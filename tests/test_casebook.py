@@ -17,7 +17,8 @@ from reciprocity.parsers.contract import notice_from_dict
 
 CASES = Path(__file__).parent / "cases"
 KNOWN_KEYS = {"note", "flagged", "not_flagged", "status", "severity", "lot", "origin_classes", "owner_nationalities",
-              "no_problem", "today", "confidence"}
+              "no_problem", "today", "confidence", "to_confirm", "evidence", "coverage", "agreements", "covered",
+              "message"}
 
 
 def _cases() -> list:
@@ -78,6 +79,40 @@ def test_case(path: Path):
     if expected.get("no_problem"):
         problems = [f.code for f in assessment.findings if f.status == "flagged" and f.severity == "problem"]
         assert not problems, f"a compliant tender got problems: {problems}"
+    _check_coverage_and_texts(assessment, expected)
+    _check_to_confirm_items(assessment)
+
+
+def _check_coverage_and_texts(assessment: Assessment, expected: dict) -> None:
+    """The coverage block (keys, per-agreement answers, covered partners), evidence, messages, to_confirm."""
+    for key, value in expected.get("coverage", {}).items():
+        assert assessment.coverage[key] == value, f"coverage.{key}: {assessment.coverage[key]!r}"
+    by_agreement = {e["agreement"]: e for e in assessment.coverage["by_agreement"]}
+    for agreement, covers in expected.get("agreements", {}).items():
+        assert by_agreement[agreement]["covers"] == covers, f"{agreement}: {by_agreement[agreement]}"
+    covered = assessment.coverage["covered_countries"]
+    assert set(expected.get("covered", {}).get("include", [])) <= set(covered), covered
+    assert not set(expected.get("covered", {}).get("exclude", [])) & set(covered), covered
+    for code, values in expected.get("evidence", {}).items():
+        found = [f.evidence for f in assessment.findings if f.code == code]
+        assert any(all(e.get(k) == v for k, v in values.items()) for e in found), f"{code}: {found}"
+    for code, texts in expected.get("message", {}).items():
+        messages = [f"{f.message} {f.message_fr}" for f in assessment.findings if f.code == code]
+        for text in texts:
+            assert any(text in m for m in messages), f"{code}: {text!r} not in {messages}"
+    for code, wanted in expected.get("to_confirm", {}).items():
+        items = [i for f in assessment.findings if f.code == code for i in f.to_confirm]
+        assert bool(items) == wanted, f"{code}: to_confirm {items}"
+
+
+def _check_to_confirm_items(assessment: Assessment) -> None:
+    """Every unconfirmed finding says what to confirm, in both languages, with a source (rules-2026.md: "à
+    vérifier" / "to be confirmed")."""
+    for finding in assessment.findings:
+        if finding.confidence == "unconfirmed":
+            assert finding.to_confirm, f"{finding.code}: unconfirmed without anything to confirm"
+        for item in finding.to_confirm:
+            assert item["en"].strip() and item["fr"].strip() and item["source"].strip(), (finding.code, item)
 
 
 def _show(assessment: Assessment, code: str) -> list:

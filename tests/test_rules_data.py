@@ -47,12 +47,21 @@ def test_top_level_collections_are_entries_with_sources(data):
 
 
 def test_weak_sources_are_marked_unconfirmed(data):
-    """reciprocity-rules.md marks the EEA dates, CH bilateral and KR FTA TODO / weak: they must say so."""
+    """Weak or TODO facts say so (EEA dates, Paraguay's Mercosur notification, the SAA dates other than Serbia's,
+    the GPA sector notes); rules-2026.md §2-3 confirmed the CH bilateral, the KR FTA and every threshold period."""
     countries = data.raw["countries"]
     assert countries["eea_members"]["NO"]["confidence"] == "unconfirmed"
-    kr = {a["id"]: a for a in countries["partners"]["KR"]["agreements"]}
-    assert kr["EU-KR-FTA"]["confidence"] == "unconfirmed"
-    assert kr["GPA"].get("confidence", "established") == "established"
+
+    def partner(country: str, agreement: str) -> dict:
+        return next(a for a in countries["partners"][country]["agreements"] if a["id"] == agreement)
+
+    assert partner("PY", "EU-MERCOSUR-ITA")["confidence"] == "unconfirmed"
+    assert partner("ME", "EU-WB-SAA")["confidence"] == "unconfirmed"
+    assert countries["agreements"]["GPA"]["excluded_sectors_by_party"]["water"]["confidence"] == "unconfirmed"
+    for established in (partner("KR", "EU-KR-FTA"), partner("CH", "EU-CH"), partner("RS", "EU-WB-SAA"),
+                        partner("BR", "EU-MERCOSUR-ITA"), countries["agreements"]["EU-CH"],
+                        *data.raw["thresholds"]["eu_periods"]):
+        assert established.get("confidence", "established") == "established"
 
 
 def test_every_registered_code_has_texts(data):
@@ -97,9 +106,14 @@ def test_countries_by_date(data):
     assert [a["id"] for a in data.agreements_in_force("GB", date(2021, 1, 1))] == ["GPA", "EU-UK-TCA"]
     assert not data.is_eu_eea("HR", date(2013, 6, 30)) and data.is_eu_eea("HR", date(2013, 7, 1))
     assert data.agreements_in_force("CN", date(2025, 1, 1)) == []
-    assert data.agreements_in_force("BR", date(2026, 6, 1)) == []  # Mercosur not applied: no start date held
-    assert data.agreements_in_force("MK", date(2023, 10, 29)) == []
-    assert [a["id"] for a in data.agreements_in_force("MK", date(2023, 10, 30))] == ["GPA"]
+    # Mercosur applies provisionally from 2026-05-01 (rules-2026.md §2); before that Brazil has no agreement
+    assert data.agreements_in_force("BR", date(2026, 4, 30)) == []
+    assert [a["id"] for a in data.agreements_in_force("BR", date(2026, 5, 1))] == ["EU-MERCOSUR-ITA"]
+    # North Macedonia: its SAA (from 2004-04-01) before the GPA (from 2023-10-30)
+    assert data.agreements_in_force("MK", date(2004, 3, 31)) == []
+    assert [a["id"] for a in data.agreements_in_force("MK", date(2023, 10, 29))] == ["EU-WB-SAA"]
+    assert [a["id"] for a in data.agreements_in_force("MK", date(2023, 10, 30))] == ["EU-WB-SAA", "GPA"]
+    assert [a["id"] for a in data.agreements_in_force("RS", date(2013, 9, 1))] == ["EU-WB-SAA"]
 
 
 def _rewrite(folder: Path, name: str, old: str, new: str) -> None:
@@ -147,6 +161,8 @@ def test_adding_an_ipi_measure_needs_no_code_change(data_copy):
     value_floor_eur: 1000000
     from: 2026-01-01
     input_cap: 0.5
+    legal_bases: ["32014L0024"]
+    eforms_measure: "32099R0000"
     mention_patterns: ["IPI"]
     source: "test"
 """, encoding="utf-8")

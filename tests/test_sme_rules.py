@@ -148,7 +148,8 @@ def test_turnover_exactly_at_cap_passes_and_above_is_flagged() -> None:
                    dispatch=date(2025, 12, 31))
     assert only(run(sme_turnover, at_cap), "SME-TURNOVER-CAP").status == "passed"
     flagged = only(run(sme_turnover, above), "SME-TURNOVER-CAP")
-    assert (flagged.status, flagged.severity) == ("flagged", "problem")
+    # a warning, not a problem: a higher level stays lawful when justified in the documents (R2142-7, rules-2026 §7)
+    assert (flagged.status, flagged.severity) == ("flagged", "warning")
     assert flagged.evidence["cap_eur"] == "1000000.00" and flagged.evidence["multiple"] == "2"
 
 
@@ -378,13 +379,30 @@ def test_score_drops_with_barriers_and_is_none_for_planning() -> None:
     assert score_of(notice(kind="planning")) is None
 
 
-def test_advance_payment_component() -> None:
-    decp = notice(kind="result", source_format="decp")
-    decp.results = [LotResult(lot_id="1", value=eur("120000"), advance_rate=Decimal("0.2")),
-                    LotResult(lot_id="2", value=eur("80000"), advance_rate=Decimal("0")),
-                    LotResult(lot_id="3", value=eur("30000"), advance_rate=Decimal("0"))]  # below EUR 50 000
-    component = score_of(decp)["components"]["advance_payment"]
-    assert (component["passed"], component["flagged"]) == (1, 1)
+def _advance_notice(legal_type: str | None, duration: str = "12 MONTH", size: str | None = None) -> Notice:
+    criteria = [AwardCriterion("price"), AwardCriterion("quality")]  # so that the score has another component
+    decp = notice([lot(str(i), None, duration=duration, award_criteria=criteria) for i in (1, 2, 3)],
+                  kind="result", source_format="decp")
+    decp.buyer = Organisation(name="Acheteur", country="FR", legal_type=legal_type)
+    winner = [Organisation(name="Titulaire", country="FR", size=size)]
+    decp.results = [LotResult(lot_id="1", value=eur("120000"), advance_rate=Decimal("0.2"), winners=winner),
+                    LotResult(lot_id="2", value=eur("80000"), advance_rate=Decimal("0"), winners=winner),
+                    LotResult(lot_id="3", value=eur("30000"), advance_rate=Decimal("0"), winners=winner)]  # < 50 000
+    return decp
+
+
+@pytest.mark.parametrize(("legal_type", "duration", "size", "expected"), [
+    ("la", "12 MONTH", None, (1, 1)),  # a local authority is bound: 20 % paid, 0 % not paid, lot 3 too small
+    ("la", "2 MONTH", None, (0, 0)),  # not over 2 months: no duty
+    ("pub-undert", "12 MONTH", None, (0, 0)),  # a public undertaking is not bound (L2191-1): not counted
+    (None, "12 MONTH", None, (0, 0)),  # who the buyer is is unknown: not counted either way
+    ("cga", "12 MONTH", "small", (0, 2)),  # State contract with an SME since 2023: 30 % minimum, 20 % is short
+])
+def test_advance_counts_only_where_the_duty_applies(legal_type, duration, size, expected) -> None:
+    """rules-2026.md §7: the duty binds the State, its public bodies other than EPICs, local authorities and their
+    public bodies, above EUR 50 000 HT and 2 months, with a 30 % minimum for State contracts with SMEs."""
+    component = score_of(_advance_notice(legal_type, duration, size))["components"]["advance_payment"]
+    assert (component["passed"], component["flagged"]) == expected
 
 
 # -- sme.yaml is strict ----------------------------------------------------------------------------------------

@@ -236,4 +236,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules.reference": ("Référence", "Reference"),
     "rules.confidence": ("Certitude", "Confidence"),
     "rules.description": ("Description", "Description"),
+    "rules.instruments": ("Textes européens : en vigueur ou en projet", "EU instruments: in force or proposed"),
+    "rules.instruments_lead": ("Une proposition ou un accord provisoire n'est pas une obligation : ces textes sont "
+                               "donnés pour information.", "A proposal or a provisional agreement is not a duty: "
+                               "these texts are listed for information."),
+    "rules.instrument": ("Texte", "Instrument"),
+    "rules.status": ("Statut", "Status"),
+    "rules.date": ("Date", "Date"),
+    "rules.effect": ("Effet", "Effect"),
 }

@@ -26,7 +26,7 @@ from .forms import DraftForm, UploadForm, asked_format, choices
 from .i18n import current_language, translate
 from .present import prepare_assessment
 from .reports import decode_document, draft_source, respond, upload_source
-from .rules import rules_catalogue
+from .rules import instruments_catalogue, rules_catalogue
 
 bp = Blueprint("pages", __name__)
 
@@ -136,4 +136,4 @@ def winner(entity_id: str) -> str:
 @bp.get("/rules")
 def rules() -> str:
     """Every finding code with its reference and confidence."""
-    return render_template("rules.html", rules=rules_catalogue())
+    return render_template("rules.html", rules=rules_catalogue(), instruments=instruments_catalogue())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reciprocity.rules.catalogue import rules_listing
+from reciprocity.rules.catalogue import instruments_listing, rules_listing
 from reciprocity.rules.data import load_rule_data
 
 
@@ -15,3 +15,11 @@ def rules_catalogue() -> list[dict[str, Any]]:
     french = {rule["code"]: rule for rule in rules_listing(data, "fr")}
     return [{**rule, "title_fr": french[rule["code"]]["title"], "label_fr": french[rule["code"]]["label"]}
             for rule in rules_listing(data, "en")]
+
+
+def instruments_catalogue() -> list[dict[str, Any]]:
+    """The EU instruments (in force, proposals) with status and date, English fields with `<key>_fr` beside them."""
+    data = load_rule_data()
+    french = {item["id"]: item for item in instruments_listing(data, "fr")}
+    return [{**item, **{f"{key}_fr": french[item["id"]][key] for key in ("title", "status_text", "effect")}}
+            for item in instruments_listing(data, "en")]

@@ -111,13 +111,18 @@ def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None,
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @lang_option
-def rules(as_json: bool, lang: str) -> None:
-    """List every finding code with its label, description, area, legal reference and confidence."""
+@click.option("--instruments", is_flag=True, help="List the EU instruments (in force, proposals) with their status.")
+def rules(as_json: bool, lang: str, instruments: bool) -> None:
+    """List every finding code with its label, description, area, legal reference and confidence, then the EU
+    instruments with their status and date (a proposal is never a duty)."""
     from ..i18n import labels
-    from ..rules.catalogue import rules_listing
+    from ..rules.catalogue import instruments_listing, rules_listing
     from ..rules.data import load_rule_data
     from ..rules.legal_links import worded
 
+    if instruments:
+        _print_instruments(instruments_listing(load_rule_data(), lang), as_json, lang)
+        return
     listing = rules_listing(load_rule_data(), lang)
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -128,3 +133,15 @@ def rules(as_json: bool, lang: str) -> None:
             f" [{labels.label('confidence', rule['confidence'], lang)}]"
         click.echo(f"{rule['label']} [{rule['code']}]  ({area}, {severity.lower()}){confidence}\n    {rule['title']}\n"
                    f"    {worded(rule['legal_ref'], lang) if rule['legal_ref'] else '—'}")
+    click.echo("")
+    _print_instruments(instruments_listing(load_rule_data(), lang), False, lang)
+
+
+def _print_instruments(listing: list[dict], as_json: bool, lang: str) -> None:
+    from ..i18n.formats import long_date
+
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for item in listing:
+        click.echo(f"{item['title']}  [{item['status_text']}, {long_date(item['date'], lang)}]\n    {item['effect']}")

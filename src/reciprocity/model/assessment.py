@@ -16,7 +16,7 @@ ORIGIN_CLASSES = ("FR", "EU_EEA", "COVERED", "THIRD_AGREEMENT_NOT_COVERED", "UNC
 
 # The keys of a finding in the JSON contract, in their order there
 FINDING_KEYS = ("code", "severity", "area", "status", "lot", "message", "message_fr", "evidence", "legal_ref",
-                "recommendation", "recommendation_fr", "confidence")
+                "recommendation", "recommendation_fr", "confidence", "to_confirm")
 
 
 @dataclass
@@ -35,9 +35,11 @@ class Finding:
     recommendation: str | None = None
     recommendation_fr: str | None = None
     confidence: str = "established"  # established | unconfirmed
+    # the unconfirmed facts the finding relied on: [{"en": "…", "fr": "…", "source": "…"}] ("à vérifier")
+    to_confirm: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in FINDING_KEYS}
+        return {key: list(self.to_confirm) if key == "to_confirm" else getattr(self, key) for key in FINDING_KEYS}
 
 
 @dataclass

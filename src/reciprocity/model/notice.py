@@ -149,6 +149,7 @@ class Lot:
     framework: str | None = None  # BT-765: none | fa-wo-rc | fa-w-rc | fa-mix
     place_of_performance: list[str] = field(default_factory=list)  # country / NUTS codes; DECP "FR:<kind>:<code>"
     prizes: list[Prize] = field(default_factory=list)  # BT-44 / BT-644
+    strategic: dict[str, Any] = field(default_factory=dict)  # BT-684, BT-685-688 (ipi_measures), BT-06, BT-805
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -173,7 +174,7 @@ class Lot:
             "gpa_covered": self.gpa_covered,
             "framework": self.framework,
             "place_of_performance": list(self.place_of_performance),
-            "prizes": [p.to_dict() for p in self.prizes],
+            "prizes": [p.to_dict() for p in self.prizes], **({"strategic": self.strategic} if self.strategic else {}),
         }
 
 

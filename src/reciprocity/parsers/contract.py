@@ -180,6 +180,7 @@ def _lot(data: dict[str, Any]) -> Lot:
         request_deadline=_date(data.get("request_deadline")),
         place_of_performance=list(data.get("place_of_performance") or []),
         prizes=[Prize(p.get("rank"), _money(p.get("value"))) for p in data.get("prizes") or []],
+        strategic=dict(data.get("strategic") or {}),
     )
 
 

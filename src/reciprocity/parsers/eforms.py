@@ -18,6 +18,7 @@ from ..model import KINDS, Change, Lot, Notice, Organisation, Procedure
 from ._eforms_lots import additional_cpvs, apply_group_terms, dps_code, lot_elements, places, read_lot
 from ._eforms_orgs import Organisations
 from ._eforms_results import Results
+from ._eforms_strategic import read_strategic
 from ._eforms_values import EXT, Reader, code, codes, every, first
 from ._xml import localname
 
@@ -74,6 +75,7 @@ def parse_root(root: etree._Element, source: str | None = None) -> Notice:
     results = Results(root, orgs, read)
     notice.results = results.lot_results()
     notice.procedure.awarded_value = results.total()  # BT-161
+    read_strategic(root, notice, read)  # BT-684-688 (IPI), BT-06, BT-805
     notice.id = notice.publication_number or _fallback_id(root, notice)
     return notice
 

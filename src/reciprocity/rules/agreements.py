@@ -1,67 +1,29 @@
-"""Which trade agreements cover this procurement: buyer category, nature, value in EUR against the dated threshold.
+"""The coverage of this procurement by the GPA and the EU's agreements, per agreement and per partner, and
+RECIP-COVERED-AGREEMENTS.
 
-Covered means (reciprocity-rules.md §1 rule 1, §5 K7): the buyer category is in the agreement's coverage, the
-nature is not excluded (social services and defence are outside the EU's GPA offer) and the estimated value is at
-or above the EU threshold in force on the launch date (Dir. 2014/24 art. 4: "equal to or greater than").
+`coverage()` gathers the facts (buyer category from legal basis, type and activity; utilities sector; nature; CPV;
+plausible value in EUR; launch date) and asks rules/partners.py, agreement by agreement, for which partners it
+covers the procurement (rules-2026.md §1). The result keeps the earlier keys (`gpa`, `agreements`, `threshold_eur`,
+`buyer_category`…) and adds `by_agreement` and `covered_countries`. When the notice contradicts itself (its GPA
+declaration BT-115 against the computed coverage, or no plausible estimate: rules-2026.md §4) the coverage is
+undetermined (`basis: conflict`), never "not covered, established".
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from ..model import Finding, Money, Notice
+from ..model import Finding, Notice
+from . import confirm, partners
 from .base import Context
+from .buyer import buyer_category, buyer_facts
 from .findings import make_finding
+from .values import AWARDED_PROXY, estimated_value
 
 CODES = ("RECIP-COVERED-AGREEMENTS",)
-AWARDED_PROXY = "sum of awarded values (BT-720/VAL_TOTAL), used as a proxy for the estimate"
-
-
-def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
-    """(category, what it was read from): BT-01 legal basis, then TED form, then BT-610 activity, then BT-11."""
-    mapping = data.buyer_categories
-    basis = (notice.procedure.legal_basis or "").upper()
-    if mapping["legal_basis"].get(basis):
-        return mapping["legal_basis"][basis], f"legal basis {basis} (BT-01)"
-    form = (notice.form or "").upper()
-    form = form if form in mapping["forms"] else form.split("_")[0]  # "CONTRACT_DEFENCE" whole, "F05_2014" -> F05
-    if notice.source_format == "ted" and form in mapping["forms"]:
-        return mapping["forms"][form], f"TED form {notice.form}"
-    activity = notice.buyer.activity
-    if activity and activity in mapping["utilities_activities"]:
-        return "utilities", f"buyer activity {activity} (BT-610 / CE_ACTIVITY)"
-    legal_type = (notice.buyer.legal_type or "").lower()
-    if legal_type in mapping["legal_type"]:
-        category = mapping["legal_type"][legal_type]
-        return category, f"buyer legal type {notice.buyer.legal_type} (BT-11 / CA_TYPE)" if category else None
-    return None, None
-
-
-def estimated_value(notice: Notice) -> tuple[Money | None, str | None]:
-    """The value that decides thresholds: BT-27 procedure value, else the sum of lot values, else (results only)
-    the sum of awarded values as a stated proxy. Mixed currencies, gaps or zero amounts give None."""
-    if _positive(notice.procedure.estimated_value):
-        return notice.procedure.estimated_value, "procedure estimated value (BT-27)"
-    total = _sum([lot.estimated_value for lot in notice.lots])
-    if total is not None:
-        return total, "sum of lot estimated values (BT-27 per lot)"
-    total = _sum([r.value for r in notice.results])
-    if total is not None:
-        return total, AWARDED_PROXY
-    return None, None
-
-
-def _positive(money: Money | None) -> bool:
-    """A zero or negative amount is a placeholder, not an estimate."""
-    return money is not None and money.amount > 0
-
-
-def _sum(values: list[Money | None]) -> Money | None:
-    if not values or not all(_positive(v) for v in values) or len({v.currency for v in values}) != 1:
-        return None
-    return Money(sum((v.amount for v in values), Decimal(0)), values[0].currency)
+__all__ = ["CODES", "buyer_category", "check", "coverage", "nature_of"]
+DECLARED = "the notice's own GPA declaration (BT-115)"
 
 
 def nature_of(notice: Notice, data: Any) -> str | None:
@@ -74,80 +36,127 @@ def nature_of(notice: Notice, data: Any) -> str | None:
 
 def coverage(notice: Notice, data: Any, as_of: date) -> dict[str, Any]:
     """Coverage of this procurement by the GPA and EU agreements, with every value it was decided from."""
-    category, category_source = buyer_category(notice, data)
     nature = nature_of(notice, data)
-    money, value_source = estimated_value(notice)
-    value_eur = data.to_eur(money, as_of)
+    buyer = buyer_facts(notice, data, nature)
+    value = estimated_value(notice, data, as_of)
     concession = (notice.procedure.legal_basis or "").upper() in data.buyer_categories["concession_legal_bases"]
-    threshold = data.eu_threshold(category, "works" if concession else nature, as_of)
-    threshold_basis = f"{category} {'concession' if concession else nature}" if threshold is not None else None
-    if category is None and nature is not None:
-        # unknown buyer category: a value below every category's threshold is still decidably not covered
-        threshold = data.lowest_threshold("works" if concession else nature, as_of)
-        threshold_basis = "lowest threshold of any buyer category" if threshold is not None else None
+    threshold_nature = "works" if concession else nature
+    threshold, basis = _threshold(data, buyer, threshold_nature, as_of)
+    value_eur, value_source = value["value_eur"], value["source"]
     if value_source == AWARDED_PROXY and value_eur is not None and threshold is not None and value_eur < threshold:
         # an awarded value at or above the threshold shows the estimate was too; one below it proves nothing
         value_source = f"awarded value EUR {value_eur} below the threshold: not conclusive"
-        money, value_eur = None, None
+        value = {**value, "money": None}
+        value_eur = None
+    facts = {"category": buyer["category"], "scenarios": buyer["scenarios"], "question": buyer["question"],
+             "to_confirm": buyer["to_confirm"], "sector": buyer["sector"], "nature": nature,
+             "threshold_nature": threshold_nature, "cpv": notice.procedure.cpv_main, "value_eur": value_eur,
+             "as_of": as_of, "concession": concession, "social_to_confirm": _social_items(data, nature)}
     result: dict[str, Any] = {
-        "buyer_category": category, "buyer_category_source": category_source, "nature": nature,
-        "value_eur": value_eur, "value_source": value_source,
-        "value": money.to_dict() if money else None, "threshold_eur": threshold, "threshold_basis": threshold_basis,
-        "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered, "concession": concession,
+        "buyer_category": buyer["category"], "buyer_category_source": buyer["source"], "nature": nature,
+        "utilities_sector": buyer["sector"], "value_eur": value_eur, "value_source": value_source,
+        "value": value["money"].to_dict() if value["money"] else None, "threshold_eur": threshold,
+        "threshold_basis": basis, "as_of": as_of.isoformat(), "gpa_declared": notice.procedure.gpa_covered,
+        "concession": concession,
+        "above_threshold": None if value_eur is None or threshold is None else value_eur >= threshold,
+        "implausible_values": value["implausible"],
     }
-    result["missing"] = _missing(notice, category, nature, money, value_eur, threshold)
-    result.update(_agreements(data, category, nature, value_eur, threshold, as_of))
-    if concession and result["above_threshold"] is not False:
-        result.update(above_threshold=None, agreements=[], gpa=None)
-        result["missing"].append("agreement coverage of concessions (not in the rule data)")
-    result["basis"] = "computed" if result["gpa"] is not None else None
-    if result["gpa"] is None and notice.procedure.gpa_covered is not None and category != "defence":
-        # undecidable from our data, but the notice itself states BT-115: report that statement, marked as such
-        declared = notice.procedure.gpa_covered
-        result.update(gpa=declared, agreements=["GPA"] if declared else [], basis="declared by the notice (BT-115)")
-    result["confidence"] = _confidence(data, as_of, category, result["agreements"])
+    result["missing"] = _missing(buyer["category"], nature, value, value_eur, threshold)
+    _decide(result, partners.by_agreement(facts, data), notice, data, as_of)
     return result
 
 
-def _missing(notice, category, nature, money, value_eur, threshold) -> list[str]:
+def _threshold(data: Any, buyer: dict[str, Any], nature: str | None, as_of: date) -> tuple[Any, str | None]:
+    """The EU threshold of the first scenario of the buyer's category; without a category, the lowest one."""
+    if buyer["scenarios"]:
+        category = buyer["scenarios"][0]["threshold_category"]
+        threshold = data.eu_threshold(category, nature, as_of)
+        return threshold, f"{category} {nature}" if threshold is not None else None
+    threshold = data.lowest_threshold(nature, as_of) if nature else None
+    return threshold, "lowest threshold of any buyer category" if threshold is not None else None
+
+
+def _social_items(data: Any, nature: str | None) -> list[dict[str, str]]:
+    if nature != "social-services":
+        return []
+    entry = data.social_services
+    return confirm.of_entry(entry, "that the main CPV is a social or other specific service (Annex XIV, our partial "
+                                   "list of CPV groups)", "que le CPV principal relève des services sociaux et autres "
+                                   "services spécifiques (annexe XIV, notre liste partielle de groupes CPV)")
+
+
+def _missing(category, nature, value, value_eur, threshold) -> list[str]:
     missing = []
     if category is None:
         missing.append("buyer category (BT-01 legal basis / BT-11 buyer legal type)")
     if nature is None:
         missing.append("contract nature (BT-23)")
-    if money is None:
-        missing.append("estimated value (BT-27)")
+    if value["money"] is None:
+        missing.append("plausible estimated value (BT-27)" if value["implausible"] else "estimated value (BT-27)")
     elif value_eur is None:
-        missing.append(f"EUR exchange rate for {money.currency}")
+        missing.append(f"EUR exchange rate for {value['money'].currency}")
     if threshold is None and nature:
         missing.append("EU threshold for this date and category")
     return missing
 
 
-def _agreements(data, category, nature, value_eur, threshold, as_of) -> dict[str, Any]:
-    """Agreement ids covering this procurement; `above_threshold` None when the value is unknown."""
-    if nature is None:
-        return {"above_threshold": None, "agreements": [], "gpa": None}
-    if category is None:
-        below = value_eur is not None and threshold is not None and value_eur < threshold
-        return {"above_threshold": False if below else None, "agreements": [], "gpa": False if below else None}
-    eligible = [aid for aid in data.agreements_applied(as_of)
-                if category in data.agreement(aid)["covers"] and nature != "social-services"]
-    if not eligible:
-        return {"above_threshold": None if value_eur is None or threshold is None else value_eur >= threshold,
-                "agreements": [], "gpa": False}
-    if value_eur is None or threshold is None:
-        return {"above_threshold": None, "agreements": [], "gpa": None}
-    above = value_eur >= threshold
-    agreements = eligible if above else []
-    return {"above_threshold": above, "agreements": agreements, "gpa": "GPA" in agreements}
+def _decide(result: dict[str, Any], entries: list[dict[str, Any]], notice: Notice, data: Any, as_of: date) -> None:
+    """Fill gpa, agreements, by_agreement, covered_countries, basis, conflicts, confidence."""
+    gpa = next((e["covers"] for e in entries if e["agreement"] == "GPA"), None)
+    declared = notice.procedure.gpa_covered
+    conflicts = []
+    if declared is not None and gpa is not None and declared != gpa:
+        conflicts.append({"kind": "gpa-declaration", "declared": declared, "computed": gpa,
+                          "reasons": next(e["reasons"] for e in entries if e["agreement"] == "GPA")})
+    if result["implausible_values"] and result["value_eur"] is None:
+        conflicts.append({"kind": "implausible-value", "values": result["implausible_values"]})
+    result["conflicts"] = conflicts
+    if conflicts:
+        entries = [_undetermined(e) for e in entries]
+        result["basis"] = "conflict"
+    elif gpa is None and declared is not None and result["buyer_category"] != "defence":
+        entries = [_declared(e, declared, result["missing"], data, as_of) if e["agreement"] == "GPA" else e
+                   for e in entries]
+        result["basis"] = "declared by the notice (BT-115)"
+    else:
+        result["basis"] = "computed" if any(e["covers"] is not None for e in entries) else None
+    result["by_agreement"] = entries
+    result["agreements"] = [e["agreement"] for e in entries if e["covers"]]
+    result["gpa"] = next((e["covers"] for e in entries if e["agreement"] == "GPA"), None)
+    result["covered_countries"] = sorted({c for e in entries if e["covers"] for c in e["partners"]})
+    result["confidence"] = _confidence(entries, result["basis"])
 
 
-def _confidence(data, as_of, category, agreements) -> str:
-    period = data.threshold_period(as_of) or {}
-    weak = period.get("confidence") == "unconfirmed"
-    weak = weak or any(category in data.agreement(a).get("unconfirmed_categories", []) for a in agreements)
-    return "unconfirmed" if weak else "established"
+def _confidence(entries: list[dict[str, Any]], basis: str | None) -> str:
+    """Established when an established agreement covers, or when every agreement's refusal is established."""
+    covering = [e for e in entries if e["covers"]]
+    if covering:
+        return "established" if any(e["confidence"] == "established" for e in covering) else "unconfirmed"
+    if basis != "computed":
+        return "unconfirmed" if basis else "established"
+    return confirm.confidence([item for e in entries for item in e["to_confirm"]])
+
+
+def _undetermined(entry: dict[str, Any]) -> dict[str, Any]:
+    """An agreement's entry when the notice contradicts itself: undetermined, the computed answer kept aside."""
+    return {**entry, "covers": None, "computed_covers": entry["covers"], "partners": [], "excluded_partners": {},
+            "reasons": [{"en": "undetermined: the notice's data contradict each other (see DATA-CONFLICT)",
+                         "fr": "indéterminé : les données de l'avis se contredisent (voir DATA-CONFLICT)"},
+                        *entry["reasons"]]}
+
+
+def _declared(entry: dict[str, Any], declared: bool, missing: list[str], data: Any, as_of: date) -> dict:
+    """The GPA entry taken from the notice's BT-115 when it cannot be computed: unconfirmed."""
+    why = f"missing {', '.join(missing)}" if missing else entry["reasons"][0]["en"]
+    why_fr = "données manquantes" if missing else entry["reasons"][0]["fr"]
+    item = confirm.item(f"{DECLARED}: not checkable here ({why})",
+                        f"la déclaration AMP de l'avis lui-même (BT-115) : invérifiable ici ({why_fr})",
+                        "the notice (BT-115)")
+    parties = sorted(data.partners_in_force("GPA", as_of)) if declared else []
+    return {**entry, "covers": declared, "confidence": "unconfirmed", "partners": parties,
+            "reasons": [{"en": f"declared {'covered' if declared else 'not covered'} by the notice (BT-115)",
+                         "fr": f"déclaré {'couvert' if declared else 'non couvert'} par l'avis (BT-115)"},
+                        *entry["reasons"]], "to_confirm": [item]}
 
 
 def check(ctx: Context) -> list[Finding]:
@@ -157,27 +166,38 @@ def check(ctx: Context) -> list[Finding]:
     if buyer_country and not ctx.data.is_eu_eea(buyer_country, ctx.as_of):
         return [_finding(ctx, "not-applicable", reason=f"buyer in {buyer_country}, outside the EU/EEA",
                          reason_fr=f"acheteur situé hors UE/EEE ({buyer_country})")]
-    if cov.get("basis") == "computed" or cov["gpa"] is None:
-        return _computed(ctx, cov)
-    missing = cov["missing"]
-    status = "flagged" if cov["gpa"] else "passed"
-    return [_finding(ctx, status, variant="declared", confidence="unconfirmed", missing=missing)]
-
-
-def _computed(ctx: Context, cov: dict[str, Any]) -> list[Finding]:
-    if cov["agreements"]:
-        return [_finding(ctx, "flagged", **_agreement_words(cov["agreements"]),
-                         category=cov["buyer_category"], category_fr=_FR.get(cov["buyer_category"]),
-                         nature=cov["nature"], nature_fr=_FR.get(cov["nature"]),
-                         value_eur=cov["value_eur"], threshold_eur=cov["threshold_eur"])]
-    if cov["gpa"] is False:
-        return [_finding(ctx, "passed", reason=_not_covered_reason(cov), reason_fr=_not_covered_reason(cov, "fr"))]
+    entries = cov["by_agreement"]
+    if cov["basis"] == "conflict":
+        kinds = [c["kind"] for c in cov["conflicts"]]
+        return [_finding(ctx, "insufficient-data", variant="conflict", conflicts=kinds, conflicts_fr=[
+            _CONFLICT_FR.get(k, k) for k in kinds])]
+    if cov["basis"] and cov["basis"].startswith("declared"):
+        gpa = next(e for e in entries if e["agreement"] == "GPA")
+        return [_finding(ctx, "flagged" if cov["gpa"] else "passed", variant="declared",
+                         to_confirm=gpa["to_confirm"], missing=cov["missing"])]
+    covering = [e for e in entries if e["covers"]]
+    if covering:
+        established = any(e["confidence"] == "established" for e in covering)
+        items = [] if established else confirm.merge(*(e["to_confirm"] for e in covering))
+        return [_finding(ctx, "flagged", to_confirm=items, **_agreement_words(cov["agreements"]),
+                         partners=len(cov["covered_countries"]), category=cov["buyer_category"],
+                         category_fr=_FR.get(cov["buyer_category"]), nature=cov["nature"],
+                         nature_fr=_FR.get(cov["nature"]), value_eur=cov["value_eur"],
+                         threshold_eur=cov["threshold_eur"])]
+    if entries and all(e["covers"] is False for e in entries):
+        shown = next((e for e in entries if e["agreement"] == "GPA"), entries[0])
+        items = confirm.merge(*(e["to_confirm"] for e in entries))
+        reason = shown["reasons"][0]
+        return [_finding(ctx, "passed", variant="unconfirmed" if items else None, to_confirm=items,
+                         reason=reason["en"], reason_fr=reason["fr"])]
     return [_finding(ctx, "insufficient-data", missing=cov["missing"] or ["coverage data"])]
 
 
 _FR = {"central": "centrale", "sub-central": "sous-centrale", "utilities": "entité adjudicatrice",
        "defence": "défense", "works": "travaux", "supplies": "fournitures", "services": "services",
        "social-services": "services sociaux"}
+_CONFLICT_FR = {"gpa-declaration": "déclaration AMP de l'avis (BT-115) contraire au calcul",
+                "implausible-value": "valeur estimée non plausible"}
 
 
 def _agreement_words(agreements: list[str]) -> dict[str, str]:
@@ -191,33 +211,12 @@ def _agreement_words(agreements: list[str]) -> dict[str, str]:
             "agreements_fr": f"l'AMP et {len(others)} accords bilatéraux de l'UE"}
 
 
-def _not_covered_reason(cov: dict[str, Any], lang: str = "en") -> str:
-    """Why the procurement is not covered, in English or French."""
-    fr = lang == "fr"
-    if cov["nature"] == "social-services":
-        return ("services sociaux et autres services spécifiques hors AMP" if fr
-                else "social and other specific services are outside the GPA")
-    if cov["buyer_category"] == "defence":
-        return ("marchés de défense et de sécurité (dir. 2009/81) hors accords" if fr
-                else "defence and security procurement (Dir. 2009/81) is outside the agreements")
-    if cov["above_threshold"] is False:
-        value, threshold = (f"{cov[k]:,.0f}".replace(",", " ") for k in ("value_eur", "threshold_eur"))
-        lowest = cov["buyer_category"] is None
-        if fr:
-            return f"{value} € sous le seuil de {threshold} €" + (" (le plus bas des catégories)" if lowest else "")
-        suffix = " (the lowest of any category)" if lowest else ""
-        return f"EUR {value} below the threshold of EUR {threshold}{suffix}"
-    category = cov["buyer_category"]
-    if fr:
-        return f"acheteurs de catégorie {_FR.get(category, category)} non couverts"
-    return f"{category} buyers are not covered"
-
-
-def _finding(ctx: Context, status: str, variant: str | None = None, confidence: str | None = None,
+def _finding(ctx: Context, status: str, variant: str | None = None, to_confirm: list | None = None,
              **params: Any) -> Finding:
     cov = ctx.coverage
-    keys = ("agreements", "buyer_category", "buyer_category_source", "nature", "value", "value_eur", "value_source",
-            "threshold_eur", "threshold_basis", "as_of", "gpa_declared", "basis", "missing")
+    keys = ("agreements", "covered_countries", "buyer_category", "buyer_category_source", "utilities_sector",
+            "nature", "value", "value_eur", "value_source", "threshold_eur", "threshold_basis", "as_of",
+            "gpa_declared", "basis", "conflicts", "missing")
     evidence = {k: cov.get(k) for k in keys}
     return make_finding(ctx, "RECIP-COVERED-AGREEMENTS", status, evidence=evidence, variant=variant,
-                        confidence=confidence or cov.get("confidence"), **params)
+                        to_confirm=to_confirm, **params)

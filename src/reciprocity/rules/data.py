@@ -18,66 +18,14 @@ import yaml
 
 from ..errors import RuleDataError
 from ..model import Money
-from .schema import CONFIDENCE, Fields, ListOf, MapOf, Nullable, OneOf, validate
+from . import data_schema as _schema
+from .schema import validate
 
 DATA_DIR = Path(__file__).parent / "data"
 _CENT = Decimal("0.01")
 _WIDE = decimal.Context(prec=60)  # amounts up to 10^57 round to the cent instead of raising InvalidOperation
-CATEGORIES = ("central", "sub-central", "utilities", "defence")
-NATURES = ("works", "supplies", "services", "social-services")
-_TEXT = Fields({"en": str, "fr": str})
-_OPT = {"?confidence": CONFIDENCE, "?note": str}
-
-CODE_ENTRY = Fields({
-    "area": OneOf(("sme", "reciprocity", "origin", "competition", "quality")),
-    "severity": OneOf(("info", "warning", "problem")),
-    "label": _TEXT, "title": _TEXT, "legal_ref": Nullable(str), "confidence": CONFIDENCE, "source": str,
-    "messages": MapOf(_TEXT), "recommendation": Nullable(_TEXT), "?note": str,
-})
-_PERIOD_DATES = {"from": date, "?to": date, "source": str, **_OPT}
-SCHEMAS: dict[str, Any] = {
-    "codes": MapOf(CODE_ENTRY),
-    "countries": Fields({
-        "eu_members": MapOf(Fields(_PERIOD_DATES)),
-        "eea_members": MapOf(Fields(_PERIOD_DATES)),
-        "french_territories": MapOf(Fields({"name": str, "kind": OneOf(("outermost-region", "overseas-collectivity")),
-                                            "source": str, **_OPT})),
-        "agreements": MapOf(Fields({"name": str, "covers": ListOf(OneOf(CATEGORIES)), "source": str,
-                                    "?unconfirmed_categories": ListOf(OneOf(CATEGORIES)), **_OPT})),
-        "partners": MapOf(Fields({"name": str, "?note": str, "agreements": ListOf(Fields({
-            "id": str, "from": Nullable(date), "source": str, **_OPT}))})),
-    }),
-    "thresholds": Fields({
-        "eu_periods": ListOf(Fields({**_PERIOD_DATES, "values": MapOf(
-            MapOf(Decimal, keys=NATURES), keys=CATEGORIES)})),
-        "social_services_cpv": Fields({"prefixes": ListOf(str), "source": str, **_OPT}),
-        "french": ListOf(Fields({"id": str, "rule": str, "?nature": ListOf(OneOf(NATURES)), "value": Decimal,
-                                 "article": str, **_PERIOD_DATES})),
-        "buyer_categories": Fields({
-            "source": str, **_OPT,
-            "legal_basis": MapOf(Nullable(OneOf(CATEGORIES))),
-            "concession_legal_bases": ListOf(str),
-            "forms": MapOf(OneOf(CATEGORIES)),
-            "legal_type": MapOf(Nullable(OneOf(CATEGORIES))),
-            "utilities_activities": ListOf(str),
-        }),
-    }),
-    "exchange_rates": Fields({"rates": MapOf(ListOf(Fields({"per_eur": Decimal, **_PERIOD_DATES})))}),
-    "ipi": Fields({"measures": ListOf(Fields({
-        "id": str, "code": str, "legal_act": str, "country": str, "cpv_from": str, "cpv_to": str,
-        "value_floor_eur": Decimal, "input_cap": Decimal, "mention_patterns": ListOf(str), **_PERIOD_DATES}))}),
-    "fsr": Fields({"notification": Fields({
-        "threshold_eur": Decimal, "lot_threshold_eur": Decimal, "excluded_categories": ListOf(OneOf(CATEGORIES)),
-        **_PERIOD_DATES})}),
-    "clauses": MapOf(Fields({"patterns": ListOf(str), "source": str, **_OPT})),
-    # Single Market Scoreboard reference values: context beside our indicators, never a legal finding
-    "scoreboard": Fields({"source": str, "indicators": MapOf(Fields({
-        "label": str, "lower_is_better": bool, "source": str,
-        **{key: Nullable(float) for key in ("green", "red", "france_2021", "eu_2021", "eu_2024")}}))}),
-    "benefit": Fields({"reasons": MapOf(Fields({
-        "codes": ListOf(str), "weight": int, "?min_severity": OneOf(("info", "warning", "problem")),
-        "?min_value_eur": Decimal, "en": str, "fr": str, "source": str}))}),
-}
+CATEGORIES, NATURES = _schema.CATEGORIES, _schema.NATURES
+SCHEMAS = _schema.SCHEMAS
 
 
 class _Loader(yaml.SafeLoader):
@@ -146,6 +94,8 @@ class RuleData:
             for status in entry["messages"]:
                 if status.split("-")[0] not in ("flagged", "passed", "not", "insufficient"):
                     raise RuleDataError(f"codes.yaml: {code}.messages.{status}: unknown status")
+            if entry["confidence"] == "unconfirmed" and "to_confirm" not in entry:
+                raise RuleDataError(f"codes.yaml: {code}.to_confirm: an unconfirmed code must say what to confirm")
 
     def code(self, code: str) -> dict[str, Any]:
         """The text entry of a finding code; unknown codes are errors, not silent defaults."""
@@ -187,6 +137,18 @@ class RuleData:
     def buyer_categories(self) -> dict[str, Any]:
         return self.raw["thresholds"]["buyer_categories"]
 
+    @property
+    def social_services(self) -> dict[str, Any]:
+        return self.raw["thresholds"]["social_services_cpv"]
+
+    @property
+    def plausible_estimate(self) -> dict[str, Any]:
+        return self.raw["thresholds"]["plausible_estimate"]
+
+    def sector_of(self, activity: str | None) -> str | None:
+        """The utilities sector (eForms BT-610 code) of a buyer activity, None when it is not a utilities one."""
+        return self.buyer_categories["utilities_activities"].get(activity or "")
+
     # -- money ----------------------------------------------------------------------------------------------
     def rate(self, currency: str, as_of: date) -> dict[str, Any] | None:
         """The EUR rate entry for a currency on a date, or None (the value is then unknown, never guessed)."""
@@ -219,6 +181,11 @@ class RuleData:
         entry = countries["eu_members"].get(country) or countries["eea_members"].get(country)
         return entry is not None and in_period(entry, as_of)
 
+    def eea_entry(self, country: str) -> dict[str, Any] | None:
+        """The EU or EEA membership entry of a country (dates, source, confidence), or None."""
+        countries = self.raw["countries"]
+        return countries["eu_members"].get(country) or countries["eea_members"].get(country)
+
     def french_territory(self, country: str | None) -> dict[str, Any] | None:
         """The entry of a French outermost region or overseas collectivity (operators there are FR), else None."""
         return self.raw["countries"]["french_territories"].get(country or "")
@@ -238,6 +205,20 @@ class RuleData:
     def agreement(self, agreement_id: str) -> dict[str, Any]:
         return self.raw["countries"]["agreements"][agreement_id]
 
+    def partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
+        """Partner country -> its entry for this agreement, for the partners that apply it on `as_of`."""
+        return {country: item for country, partner in self.raw["countries"]["partners"].items()
+                for item in partner["agreements"] if item["id"] == agreement_id and in_period(item, as_of)}
+
+    def partner_names(self, country: str) -> tuple[str, str]:
+        """The partner's name in English and in French (with its article: "la Serbie")."""
+        partner = self.raw["countries"]["partners"].get(country)
+        return (partner["name"], partner["name_fr"]) if partner else (country, country)
+
+    def outside_agreements(self, kind: str) -> dict[str, Any]:
+        """Why a kind of procurement (defence, social-services) is outside every agreement, with its source."""
+        return self.raw["countries"]["outside_agreements"][kind]
+
     def all_agreement_ids(self) -> list[str]:
         return list(self.raw["countries"]["agreements"])
 
@@ -255,6 +236,17 @@ class RuleData:
     @property
     def fsr(self) -> dict[str, Any]:
         return self.raw["fsr"]["notification"]
+
+    @property
+    def nzia(self) -> dict[str, Any]:
+        return self.raw["nzia"]
+
+    @property
+    def instruments(self) -> list[dict[str, Any]]:
+        return self.raw["instruments"]["instruments"]
+
+    def clause(self, name: str) -> dict[str, Any]:
+        return self.raw["clauses"][name]
 
     def patterns(self, clause: str) -> list[str]:
         return self.raw["clauses"][clause]["patterns"]

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import RuleDataError
 from ..i18n import templates
 from ..model import STATUSES, Finding
+from . import confirm
 from .base import Context
 
 _SHOW_RECOMMENDATION = ("flagged", "insufficient-data")
@@ -15,16 +16,18 @@ _SHOW_RECOMMENDATION = ("flagged", "insufficient-data")
 
 def make_finding(ctx: Context, code: str, status: str, lot: str | None = None, evidence: dict[str, Any] | None = None,
                  severity: str | None = None, variant: str | None = None, confidence: str | None = None,
-                 **message_params: Any) -> Finding:
+                 to_confirm: list[dict[str, str]] | None = None, **message_params: Any) -> Finding:
     """Build the finding of `code` with `status`; `variant` picks e.g. the `flagged-problem` message.
 
     Severity is the code's default when flagged (or `severity`), and "info" for every other status so that only
     flagged findings can block a publication. Confidence is the code's, lowered to "unconfirmed" by the rule
-    when the data it relied on is unconfirmed.
+    when the data it relied on is unconfirmed; `to_confirm` lists those unconfirmed facts with their sources
+    (rules/confirm.py), and an unconfirmed code adds its own.
     """
     if status not in STATUSES:
         raise RuleDataError(f"codes.yaml: {code}: unknown status {status!r}")
     entry = ctx.data.code(code)
+    items = confirm.merge(to_confirm or [], confirm.of_code(entry))
     message = _message(entry, code, f"{status}-{variant}" if variant else status, message_params)
     recommendation = entry["recommendation"] if status in _SHOW_RECOMMENDATION else None
     return Finding(
@@ -39,7 +42,8 @@ def make_finding(ctx: Context, code: str, status: str, lot: str | None = None, e
         legal_ref=entry["legal_ref"],
         recommendation=recommendation["en"] if recommendation else None,
         recommendation_fr=recommendation["fr"] if recommendation else None,
-        confidence="unconfirmed" if "unconfirmed" in (confidence, entry["confidence"]) else "established",
+        confidence="unconfirmed" if items or confidence == "unconfirmed" else "established",
+        to_confirm=items,
     )
 
 
@@ -69,3 +73,9 @@ def to_jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def render_texts(texts: dict[str, str], **params: Any) -> dict[str, str]:
+    """A {en, fr} text with placeholders (a coverage reason, a to-confirm item) rendered like finding messages,
+    so that amounts, dates and lists read the same everywhere."""
+    return _message({"messages": {"text": texts}}, "text", "text", params)

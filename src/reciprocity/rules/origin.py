@@ -1,8 +1,10 @@
 """Origin class of every winner (reciprocity-rules.md §1 table) and RECIP-UNCOVERED-WINNER.
 
 FR | EU_EEA | COVERED | THIRD_AGREEMENT_NOT_COVERED | UNCOVERED | UNKNOWN, decided from the winner's country or,
-when it is missing, from a valid SIRET/SIREN/FR VAT (or EU VAT prefix), as of the award date (else the launch
-date). A country is never inferred from a company name. Owner nationality (BT-706) is shown alongside.
+when it is missing, from a valid SIRET/SIREN/FR VAT (or EU VAT prefix). A country is never inferred from a company
+name. EU/EEA membership counts on the launch or the award date (a procedure launched before the UK's transition
+ended stays under EU law); a partner is COVERED only when an agreement in force on the launch date covers *this*
+procurement *for its country* (rules/partners.py, rules-2026.md §1). Owner nationality (BT-706) is shown alongside.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 from ..countries import normalise_country
 from ..identifiers import established_country
 from ..model import Finding, Notice, Organisation
+from . import confirm
 from .base import Context
 from .findings import make_finding
+from .partners import partner_coverage
 
 CODES = ("RECIP-UNCOVERED-WINNER",)
 NOT_COVERED = ("UNCOVERED", "THIRD_AGREEMENT_NOT_COVERED")
@@ -22,17 +26,19 @@ NOT_COVERED = ("UNCOVERED", "THIRD_AGREEMENT_NOT_COVERED")
 
 def classify_winners(notice: Notice, data: Any, coverage: dict[str, Any], as_of: date) -> list[dict[str, Any]]:
     """One origin entry per winner of every result."""
-    return [classify(winner, data, coverage, result.contract_date or as_of, result.lot_id)
+    return [classify(winner, data, coverage, result.contract_date or as_of, result.lot_id, as_of)
             for result in notice.results for winner in result.winners]
 
 
-def classify(org: Organisation, data: Any, coverage: dict[str, Any], on: date, lot: str | None) -> dict[str, Any]:
-    """Classify one organisation on date `on` against this procurement's coverage."""
+def classify(org: Organisation, data: Any, coverage: dict[str, Any], on: date, lot: str | None,
+             launched: date | None = None) -> dict[str, Any]:
+    """Classify one organisation awarded on `on`, in a procedure launched on `launched` (default `on`)."""
     country, source = _country(org)
     entry: dict[str, Any] = {"name": org.name, "country": country, "country_source": source, "lot": lot,
                              "as_of": on.isoformat(), "owner_nationalities": list(org.owner_nationalities),
-                             "agreements": [], "coverage": None, "confidence": "established"}
-    entry["class"] = _class(entry, data, coverage, country, on)
+                             "agreements": [], "coverage": None, "confidence": "established", "to_confirm": []}
+    entry["class"] = _class(entry, data, coverage, country, on, launched or on)
+    entry["confidence"] = confirm.confidence(entry["to_confirm"])
     return entry
 
 
@@ -44,7 +50,8 @@ def _country(org: Organisation) -> tuple[str | None, str | None]:
     return (proved, "identifier (SIRET/SIREN/VAT)") if proved else (None, None)
 
 
-def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: str | None, on: date) -> str:
+def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: str | None, on: date,
+           launched: date) -> str:
     if country is None:
         return "UNKNOWN"
     if country == "FR":
@@ -52,20 +59,21 @@ def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: 
     territory = data.french_territory(country)
     if territory is not None:
         entry["note"] = f"{territory['name']}: French {territory['kind']}"
-        entry["confidence"] = territory.get("confidence", "established")
+        entry["to_confirm"] = confirm.of_entry(territory, f"that operators of {territory['name']} count as "
+                                               "established in France", f"que les opérateurs de ce territoire "
+                                               f"({country}) comptent comme établis en France")
         return "FR"
-    if data.is_eu_eea(country, on):
+    if data.is_eu_eea(country, launched) or data.is_eu_eea(country, on):
         return "EU_EEA"
-    in_force = data.agreements_in_force(country, on)
-    if not in_force:
+    decision = partner_coverage(country, coverage, data, launched)
+    if not decision["agreements"]:
         return "UNCOVERED"
-    entry["agreements"] = [a["id"] for a in in_force]
-    if any(a.get("confidence") == "unconfirmed" for a in in_force) or coverage.get("basis") != "computed":
-        entry["confidence"] = "unconfirmed"  # weak agreement data, or coverage taken from the notice's BT-115
-    if any(a["id"] in coverage.get("agreements", []) for a in in_force):
+    entry.update(agreements=decision["agreements"], covering=decision["covering"], reasons=decision["reasons"],
+                 to_confirm=decision["to_confirm"])
+    if decision["covers"]:
         entry["coverage"] = "covered"
         return "COVERED"
-    if coverage.get("gpa") is False or coverage.get("above_threshold") is False:
+    if decision["covers"] is False:
         entry["coverage"] = "not-covered"
         return "THIRD_AGREEMENT_NOT_COVERED"
     entry["coverage"] = "unknown"  # partner country, but the procurement's coverage cannot be decided
@@ -91,8 +99,10 @@ def check(ctx: Context) -> list[Finding]:
     if unknown:
         missing = sorted({_why_unknown(o, ctx.coverage) for o in unknown})
         return [make_finding(ctx, CODES[0], "insufficient-data", evidence={"winners": unknown, "missing": missing},
+                             to_confirm=confirm.merge(*(o["to_confirm"] for o in unknown)),
                              winners=[o["name"] or "?" for o in unknown], missing=missing)]
-    return [make_finding(ctx, CODES[0], "passed", evidence={"winners": ctx.origin})]
+    return [make_finding(ctx, CODES[0], "passed", evidence={"winners": ctx.origin},
+                         to_confirm=confirm.merge(*(o["to_confirm"] for o in ctx.origin)))]
 
 
 def _lots(entries: list[dict[str, Any]]) -> list[str | None]:
@@ -104,16 +114,22 @@ def _lots(entries: list[dict[str, Any]]) -> list[str | None]:
 
 
 def _flag(ctx: Context, lot: str | None, entries: list[dict[str, Any]]) -> Finding:
+    """A lot's winners of non-covered countries. When every one of them rests on an unconfirmed fact, the finding
+    says "may not be covered, to be confirmed" (info): it never tells a buyer it could have excluded them."""
     classes = [f"{o['country']}: {o['class']}" for o in entries]
-    confidence = "unconfirmed" if any(o["confidence"] == "unconfirmed" for o in entries) else None
+    items = confirm.merge(*(o["to_confirm"] for o in entries))
+    doubtful = all(o["to_confirm"] for o in entries)
     evidence = {"winners": entries, "coverage_agreements": ctx.coverage.get("agreements"),
                 "value_eur": ctx.coverage.get("value_eur"), "threshold_eur": ctx.coverage.get("threshold_eur")}
-    return make_finding(ctx, CODES[0], "flagged", lot=lot, evidence=evidence, confidence=confidence,
+    return make_finding(ctx, CODES[0], "flagged", lot=lot, evidence=evidence, to_confirm=items,
+                        variant="unconfirmed" if doubtful else None, severity="info" if doubtful else None,
                         winners=[o["name"] or "?" for o in entries], classes=classes)
 
 
 def _why_unknown(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
     if entry["country"] is None:
         return "winner country (BT-514) and no valid French or EU identifier"
+    if coverage.get("basis") == "conflict":
+        return f"partner country {entry['country']}, but the notice's data contradict each other (DATA-CONFLICT)"
     missing = ", ".join(coverage.get("missing") or ["coverage data"])
     return f"partner country {entry['country']}, but coverage is unknown ({missing})"

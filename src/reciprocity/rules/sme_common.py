@@ -13,6 +13,7 @@ from typing import Any
 from ..i18n.formats import lower_first
 from ..i18n.labels import label
 from ..model import Lot
+from . import values
 from .base import Context
 from .data import load_yaml
 from .schema import CONFIDENCE, Fields, ListOf, MapOf, OneOf
@@ -21,6 +22,7 @@ _REF = {"article": str, "source": str, "?confidence": CONFIDENCE, "?note": str}
 SME_SCHEMA = Fields({
     "turnover_cap": Fields({
         "exempt_legal_bases": ListOf(str), "exempt_source": str, "confidence_of_exemption": CONFIDENCE,
+        "group_article": str, "framework_article": str,
         "periods": ListOf(Fields({"from": date, "?to": date, "multiple": Decimal, **_REF}))}),
     "allotment": Fields({"exempt_legal_bases": ListOf(str),
                          "exempt_buyer_categories": ListOf(OneOf(("central", "sub-central", "utilities", "defence"))),
@@ -30,7 +32,11 @@ SME_SCHEMA = Fields({
         "?buyer_categories": ListOf(OneOf(("central", "sub-central", "utilities", "defence"))),
         "days": int, "?electronic_days": int, "?accelerated_days": int, "?pin_days": int, **_REF})),
     "price_only": Fields({"article": str, "source": str}),
-    "advance": Fields({"min_amount_eur": Decimal, "min_duration_months": int, **_REF}),
+    "advance": Fields({
+        "min_amount_eur": Decimal, "min_duration_months": int, "bound_legal_types": ListOf(str),
+        "unconfirmed_legal_types": ListOf(str), **_REF,
+        "minimum_rates": ListOf(Fields({"rate": Decimal, "?legal_types": ListOf(str), "?sme_holder": bool,
+                                        "?from": date, "?to": date, "source": str}))}),
 })
 SCORE_SCHEMA = Fields({"components": MapOf(Fields({
     "weight": int, "?codes": ListOf(str), "en": str, "fr": str, "source": str}))})
@@ -60,16 +66,13 @@ def _directory(ctx: Context) -> Path:
 
 
 def procedure_value_eur(ctx: Context) -> Decimal | None:
-    """The procedure's estimated value in EUR (BT-27): from coverage when computed, else converted here, else
-    the sum of every lot's value (Dir. 2014/24 art. 5(10): the lots' aggregate value decides the threshold)."""
+    """The procedure's plausible estimated value in EUR (BT-27, else the lots' sum: Dir. 2014/24 art. 5(10)),
+    from coverage when computed, else from rules/values.py."""
     if ctx.coverage.get("value_eur") is not None:
         return Decimal(str(ctx.coverage["value_eur"]))
-    notice = ctx.notice
-    value = ctx.data.to_eur(notice.procedure.estimated_value, ctx.as_of)
-    if value is None and notice.lots:
-        lot_values = [ctx.data.to_eur(lot.estimated_value, ctx.as_of) for lot in notice.lots]
-        value = None if None in lot_values else sum(lot_values, Decimal(0))
-    return value
+    if "value_source" in ctx.coverage:  # coverage computed and found no plausible value
+        return None
+    return values.estimated_value(ctx.notice, ctx.data, ctx.as_of)["value_eur"]
 
 
 def eu_threshold_eur(ctx: Context) -> Decimal | None:
@@ -82,12 +85,10 @@ def eu_threshold_eur(ctx: Context) -> Decimal | None:
     return ctx.data.eu_threshold(category, nature, ctx.as_of)
 
 
-def lot_value_eur(ctx: Context, lot: Lot) -> tuple[Decimal | None, str]:
-    """A lot's estimated value in EUR and where it was read: the lot (BT-27-Lot), else the procedure."""
-    value = ctx.data.to_eur(lot.estimated_value, ctx.as_of)
-    if value is not None:
-        return value, "lot"
-    return procedure_value_eur(ctx), "procedure"
+def lot_value_eur(ctx: Context, lot: Lot) -> tuple[Decimal | None, str | None]:
+    """A lot's own estimated value in EUR and where it was read (rules/values.py): never the whole procedure's
+    value for one lot of several (rules-2026.md §7)."""
+    return values.lot_value_eur(ctx.notice, lot, ctx.data, ctx.as_of)
 
 
 def buyer_category(ctx: Context) -> str | None:

@@ -1,10 +1,12 @@
 """SME-SHORT-DEADLINE: fewer days between dispatch and the deadline than the legal minimum for the procedure.
 
 Minimums (CCP R2161-2 ff., R2361-2 for defence; Dir. 2014/24 art. 27-28) are data in sme.yaml with their
-reductions: electronic submission, accelerated procedure (BT-106), prior information notice. They bind formalised
-procedures only: below the EU threshold a French MAPA has no fixed minimum (CCP R2123-4), so the rule is then
-not applicable. Open procedures are measured to the tender deadline (BT-131), restricted and negotiated ones to
-the request-to-participate deadline (BT-1311), since their tender period starts at the invitation.
+reductions: electronic submission, accelerated procedure (BT-106: urgency, 10 days for defence requests
+sent electronically; never for a competitive dialogue or an innovation partnership), prior information notice.
+They bind formalised procedures only: below the EU threshold a French MAPA has no fixed minimum (CCP R2123-4),
+so the rule is then not applicable. Open procedures are measured to the tender deadline (BT-131), restricted
+and negotiated ones to the request-to-participate deadline (BT-1311), since their tender period starts at the
+invitation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from ..i18n.labels import label
 from ..model import Finding, Lot
+from . import confirm
 from .base import Context
 from .findings import make_finding
 from .sme_common import CALL_KINDS, eu_threshold_eur, kind_reason, procedure_value_eur, sme_rules
@@ -86,28 +89,34 @@ def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, lim
     missing = [name for name, v in (("dispatch_date (BT-05)", dispatch), (field, deadline)) if v is None]
     if missing:
         return make_finding(ctx, CODE, "insufficient-data", lot=lot_id, evidence={**evidence, "missing": missing},
-                            confidence=limit.get("confidence"), missing=missing)
+                            to_confirm=_limit_items(limit), missing=missing)
     days = (deadline - dispatch).days
     evidence["days"] = days
     if days < 0:  # a deadline before dispatch is a data error (or a draft checked after its deadline)
         return make_finding(ctx, CODE, "insufficient-data", lot=lot_id,
                             evidence={**evidence, "missing": ["a deadline after the dispatch date"]},
-                            confidence=limit.get("confidence"), missing="a deadline after the dispatch date")
+                            to_confirm=_limit_items(limit), missing="a deadline after the dispatch date")
     params = {"days": days, "minimum": minimum, "basis": basis, "article": limit["article"]}
     if days >= minimum:
-        return make_finding(ctx, CODE, "passed", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
+        return make_finding(ctx, CODE, "passed", lot=lot_id, evidence=evidence, to_confirm=_limit_items(limit),
                             **params)
     if _unknown_threshold(ctx):
         return make_finding(ctx, CODE, "insufficient-data", lot=lot_id,
                             evidence={**evidence, "missing": ["estimated_value or eu_threshold"]},
-                            confidence=limit.get("confidence"),
+                            to_confirm=_limit_items(limit),
                             missing="the estimated value or threshold (the minimum binds formalised procedures only)")
     pin_days = limit.get("pin_days")
     if pin_days is not None and days >= pin_days:  # legal if a prior information notice was published
         return make_finding(ctx, CODE, "flagged", variant="pin", severity="warning", lot=lot_id, evidence=evidence,
-                            confidence=limit.get("confidence"), pin_days=pin_days, **params)
-    return make_finding(ctx, CODE, "flagged", lot=lot_id, evidence=evidence, confidence=limit.get("confidence"),
+                            to_confirm=_limit_items(limit), pin_days=pin_days, **params)
+    return make_finding(ctx, CODE, "flagged", lot=lot_id, evidence=evidence, to_confirm=_limit_items(limit),
                         **params)
+
+
+def _limit_items(limit: dict[str, Any]) -> list[dict[str, str]]:
+    """The minimum itself, when the rule data marks it unconfirmed."""
+    return confirm.of_entry(limit, f"the legal minimum of {limit['days']} days ({limit['article']})",
+                            f"le délai minimal légal de {limit['days']} jours ({limit['article']})")
 
 
 def _dispatch_day(ctx: Context) -> date | None:

@@ -2,15 +2,19 @@
 
 Components and weights are data (sme_score.yaml). A component counts only when at least one of its findings is
 `passed` or `flagged`; the others are left out and the weights rescaled, so missing data neither lowers nor
-raises the score. `advance_payment` is read from results giving an advance rate (DECP tauxAvance, CCP R2191-3).
+raises the score. `advance_payment` is read from results giving an advance rate (DECP tauxAvance), and only where
+the duty applies (rules-2026.md §7): a buyer it binds (the State, its public bodies other than EPICs, local
+authorities and their public bodies), a contract over EUR 50 000 HT and over 2 months; a rate below the minimum
+(5 %; 30 % for State contracts with SMEs since 2023) counts as not paid. Elsewhere the advance is not counted.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from ..model import Finding
+from ..model import Finding, LotResult
 from .base import Context
 from .sme_common import score_weights, sme_rules
 
@@ -49,25 +53,53 @@ def _count(findings: list[Finding], codes: list[str]) -> tuple[int, int]:
 
 
 def _advance_counts(ctx: Context) -> tuple[int, int]:
-    """Results above the R2191-3 amount that state an advance rate: paid (rate > 0) vs not paid (rate 0).
-    The duration condition (> 2 months) is not checked: results rarely carry it."""
-    floor = sme_rules(ctx)["advance"]["min_amount_eur"]
+    """Results where the advance is due: paid at or above the minimum rate vs not (the holder may refuse it, so
+    this is a score component, never a finding)."""
+    rules = sme_rules(ctx)["advance"]
+    if (ctx.notice.buyer.legal_type or "").lower() not in rules["bound_legal_types"]:
+        return 0, 0  # not bound (public undertakings, EPICs…) or unknown: not counted either way
     procedure = ctx.notice.procedure
     if not ctx.notice.results and procedure.advance_rate is not None:  # a draft announcing its advance rate
         value = ctx.data.to_eur(procedure.estimated_value, ctx.as_of)
-        if value is None or value <= floor:
+        if value is None or value <= rules["min_amount_eur"]:
             return 0, 0
-        return (1, 0) if procedure.advance_rate > 0 else (0, 1)
+        return (1, 0) if procedure.advance_rate >= _minimum_rate(ctx, rules, LotResult()) else (0, 1)
+    lots = {lot.id: lot for lot in ctx.notice.lots}
     paid = unpaid = 0
     for result in ctx.notice.results:
         value = ctx.data.to_eur(result.value, ctx.as_of)
-        if result.advance_rate is None or value is None or value <= floor:
+        months = duration_months(lots[result.lot_id].duration if result.lot_id in lots else None)
+        if result.advance_rate is None or value is None or value <= rules["min_amount_eur"] or months is None \
+                or months <= rules["min_duration_months"]:
             continue
-        if result.advance_rate > 0:
+        if result.advance_rate >= _minimum_rate(ctx, rules, result):
             paid += 1
         else:
             unpaid += 1
     return paid, unpaid
+
+
+def _minimum_rate(ctx: Context, rules: dict[str, Any], result: LotResult) -> Decimal:
+    """The highest minimum rate that applies to this buyer, holder and date (R2191-7 and its decrees)."""
+    legal_type = (ctx.notice.buyer.legal_type or "").lower()
+    on = result.contract_date or ctx.as_of
+    sme = any(w.size in ("micro", "small", "medium", "sme") for w in result.winners)
+    rates = [entry["rate"] for entry in rules["minimum_rates"]
+             if legal_type in entry.get("legal_types", [legal_type]) and (sme or not entry.get("sme_holder"))
+             and entry.get("from", on) <= on <= entry.get("to", on)]
+    return max(rates, default=Decimal(0))
+
+
+_DURATION = re.compile(r"^P?(\d+(?:\.\d+)?)\s*(MONTH|MON|M|YEAR|ANN|Y|DAY|D)$", re.IGNORECASE)
+_MONTHS = {"MONTH": 1, "MON": 1, "M": 1, "YEAR": 12, "ANN": 12, "Y": 12, "DAY": Decimal(1) / 30, "D": Decimal(1) / 30}
+
+
+def duration_months(duration: str | None) -> Decimal | None:
+    """"12 MONTH", "P36M", "2 YEAR", "90 DAY" in months; None when unknown or unreadable."""
+    found = _DURATION.match((duration or "").strip())
+    if found is None:
+        return None
+    return Decimal(found.group(1)) * _MONTHS[found.group(2).upper()]
 
 
 def _round(value: Decimal | None) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..model import Notice
 
@@ -30,14 +31,35 @@ def notice_texts(notice: Notice) -> dict[str, str]:
     return {where: text for where, text in texts.items() if text and text.strip()}
 
 
+@lru_cache(maxsize=64)
+def _whole_words(patterns: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each folded pattern as a regex matching it only as whole words: "ipi" is not in "recipients",
+    "origin" not in "originales" (rules-2026.md §5, §8)."""
+    return [(folded, re.compile(rf"(?<![0-9a-z]){re.escape(folded)}(?![0-9a-z])"))
+            for folded in (fold(p) for p in patterns)]
+
+
 def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] | None:
-    """(where, pattern) of the first pattern found in any text, else None."""
-    folded_patterns = [fold(p) for p in patterns]
+    """(where, pattern) of the first pattern found, as whole words, in any text, else None."""
+    compiled = _whole_words(tuple(patterns))
     for where, text in texts.items():
         folded = fold(text)
-        for pattern in folded_patterns:
-            if pattern in folded:
+        for pattern, regex in compiled:
+            if regex.search(folded):
                 return where, pattern
+    return None
+
+
+def find_near(texts: dict[str, str], first: list[str], second: list[str], window: int) -> tuple[str, str] | None:
+    """(where, pattern) of a `first` pattern with a `second` one at most `window` characters away, same text."""
+    one, other = _whole_words(tuple(first)), _whole_words(tuple(second))
+    for where, text in texts.items():
+        folded = fold(text)
+        for pattern, regex in one:
+            for match in regex.finditer(folded):
+                nearby = folded[max(0, match.start() - window):match.end() + window]
+                if any(near.search(nearby) for _, near in other):
+                    return where, pattern
     return None
 
 

@@ -22,10 +22,12 @@ __all__ = ["TurnoverRequirement", "extract_min_turnover", "find_min_turnover", "
 
 @dataclass(frozen=True)
 class TurnoverRequirement:
-    """A minimum turnover found in a text, with the clause it was read from (kept as evidence)."""
+    """A minimum turnover found in a text, with the clause it was read from (kept as evidence) and, when the clause
+    states it for several named lots together, those lots (a group of lots: CCP R2142-8)."""
 
     money: Money
     clause: str
+    lots: frozenset[int] | None = None
 
 
 # Words that name a turnover (chiffre d'affaires, CA as a word, turnover, revenue, sales).
@@ -98,6 +100,13 @@ _LOT_LIST = re.compile(rf"\blots?\s*({_LOT_NUMBER}(?:\s*(?:,|et|and|&|à|to|-|�
                        re.IGNORECASE)
 _RANGE = re.compile(r"(\d{1,3})\s*(?:à|to|-|–)\s*(?:n\s?[°ºo]s?\.?\s*)?(\d{1,3})")
 _LIST_MARK = re.compile(r"(?:^|\s)[—–•]\s|,\s+(?=pour\s+l)|;")
+# A group of lots (R2142-8) only when the clause says so: several lots merely named may each need the amount.
+_GROUP = re.compile(r"\bgroupes?\s+de\s+lots\b|\bensemble\s+des\s+lots\b|\bplusieurs\s+lots\b"
+                    r"|\bgroups?\s+of\s+lots\b|\bcombination\s+of\s+lots\b|\bseveral\s+lots\b|\btogether\b",
+                    re.IGNORECASE)
+# "for each lot": an amount stated for several lots that still applies lot by lot, not to the group
+_PER_LOT = re.compile(r"\bpar\s+lot\b|\bchaque\s+lot\b|\bper\s+lot\b|\beach\s+lot\b|\bpour\s+chacun\b",
+                      re.IGNORECASE)
 
 
 def lots_named(clause: str) -> set[int] | None:
@@ -143,20 +152,27 @@ def _clause_requirement(clause: str, lot_number: int | None = None) -> TurnoverR
                if not _other_figure_between(clause, keyword, m) and _for_lot(clause, m, lot_number)]
     after = [m for m in amounts if m.start() >= keyword.start()]
     chosen = after or amounts[-1:]  # amounts after the turnover word, else the one just before it
-    monies = [money for m in chosen if (money := _money(m)) is not None]
-    if not monies or len({m.currency for m in monies}) > 1:
+    found = [(money, m) for m in chosen if (money := _money(m)) is not None]
+    if not found or len({money.currency for money, _ in found}) > 1:
         return None
-    return TurnoverRequirement(min(monies, key=lambda m: m.amount), clause)
+    money, match = min(found, key=lambda pair: pair[0].amount)
+    named = _segment_lots(clause, match) if lot_number is not None else None
+    group = named and len(named) > 1 and _GROUP.search(clause) and not _PER_LOT.search(clause)
+    return TurnoverRequirement(money, clause, frozenset(named) if group else None)
+
+
+def _segment_lots(clause: str, amount: re.Match[str]) -> set[int] | None:
+    """The lots named in the list item (or the whole clause) holding the amount."""
+    starts = [m.end() for m in _LIST_MARK.finditer(clause, 0, amount.start())]
+    end = _LIST_MARK.search(clause, amount.end())
+    return lots_named(clause[starts[-1] if starts else 0:end.start() if end else len(clause)])
 
 
 def _for_lot(clause: str, amount: re.Match[str], lot_number: int | None) -> bool:
     """False when the list item (or the whole clause) holding the amount names other lots only."""
     if lot_number is None:
         return True
-    starts = [m.end() for m in _LIST_MARK.finditer(clause, 0, amount.start())]
-    end = _LIST_MARK.search(clause, amount.end())
-    segment = clause[starts[-1] if starts else 0:end.start() if end else len(clause)]
-    named = lots_named(segment)
+    named = _segment_lots(clause, amount)
     return named is None or lot_number in named
 
 
