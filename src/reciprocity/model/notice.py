@@ -1,7 +1,6 @@
 """What a notice says: the one shape every parser returns, plain dataclasses with `to_dict()` giving the JSON contract.
 
-The JSON contract (design.md) is stable: fields may be added, never renamed or removed.
-Values the notice does not give are `None` (JSON `null`), never guessed.
+The JSON contract (design.md) is stable (fields added, never renamed or removed); a value not given is None: no guess.
 """
 
 from __future__ import annotations
