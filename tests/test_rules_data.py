@@ -12,7 +12,7 @@ import pytest
 from reciprocity.errors import RuleDataError
 from reciprocity.model import Money
 from reciprocity.rules import all_codes
-from reciprocity.rules.data import DATA_DIR, RuleData, load_rule_data
+from reciprocity.rules.data import DATA_DIR, RuleData, load_rule_data, load_yaml
 
 
 @pytest.fixture(scope="module")
@@ -226,3 +226,22 @@ def test_one_conversion_to_eur_rounds_to_the_cent_and_never_guesses():
     assert data.to_eur(Money(Decimal("100"), "XYZ"), date(2024, 1, 1)) is None
     assert data.to_eur(None, date(2024, 1, 1)) is None
     assert data.to_eur(Money(Decimal("1e30"), "EUR"), None) == Decimal("1e30")  # no InvalidOperation
+
+
+def test_buyer_vocabulary_is_eforms_only(data):
+    """Since the parsers map TED CA_TYPE / CE_ACTIVITY to eForms codes (raw values in `legal_type_raw` /
+    `activity_raw`), the rule data reads BT-11 and BT-10/BT-610 codes only: no TED code is left as an alias."""
+    from reciprocity.i18n import labels
+    from reciprocity.rules.sme_common import SME_SCHEMA
+
+    legal_types = set(labels.codes("buyer-legal-type"))
+    categories = data.buyer_categories
+    advance = load_yaml("sme", SME_SCHEMA, DATA_DIR)["advance"]
+    read = (set(categories["legal_type"]) | set(categories["uncertain_legal_types"])
+            | set(categories["utilities_only_with_activity"]) | set(advance["bound_legal_types"])
+            | set(advance["unconfirmed_legal_types"])
+            | {t for rate in advance["minimum_rates"] for t in rate.get("legal_types", [])})
+    assert read <= legal_types, sorted(read - legal_types)
+    activities = set(categories["utilities_activities"]) | set(categories["defence_field"]["activities"])
+    assert all(code == code.lower() and "_" not in code for code in activities), sorted(activities)
+    assert set(categories["defence_field"]["activities"]) <= set(labels.codes("main-activity"))
