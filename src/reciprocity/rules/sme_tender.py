@@ -8,7 +8,10 @@ R2.0.9 (fields.md), so there the first is not applicable and the second insuffic
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..model import Finding, Lot
+from .award_weights import HUNDRED, price_weight_percent
 from .base import Context
 from .findings import make_finding
 from .sme_common import AUDIT_KINDS, CALL_KINDS, kind_reason
@@ -33,10 +36,14 @@ def _per_lot(ctx: Context, code: str, kinds: tuple[str, ...], rule) -> list[Find
 
 
 def _price_only(ctx: Context, lot: Lot) -> Finding:
-    """Flagged when every award criterion of the lot is of type price (BT-539 'price')."""
+    """Flagged when every award criterion of the lot is of type price (BT-539 'price'), or when price carries the
+    whole weight (the others weigh 0 %). The weight is read with its kind (award_weights.py): a rank is never a
+    share, points count only against their total; an unknown weight never flags."""
     code = "SME-PRICE-ONLY"
     types = [c.type for c in lot.award_criteria]
-    evidence = {"award_criteria_types": types}
+    price_percent = price_weight_percent(lot.award_criteria)
+    evidence = {"award_criteria_types": types,
+                "price_weight_percent": None if price_percent is None else price_percent.quantize(Decimal("0.01"))}
     if not types or all(t is None for t in types):
         return make_finding(ctx, code, "insufficient-data", lot=lot.id,
                             evidence={**evidence, "missing": ["award_criteria (BT-539)"]},
@@ -44,8 +51,15 @@ def _price_only(ctx: Context, lot: Lot) -> Finding:
     if set(types) == {"price"}:
         severity = None if ctx.notice.kind in CALL_KINDS else "info"
         return make_finding(ctx, code, "flagged", lot=lot.id, evidence=evidence, severity=severity)
-    return make_finding(ctx, code, "passed", lot=lot.id, evidence=evidence,
-                        types=sorted({t for t in types if t}))
+    others = sorted({t for t in types if t and t != "price"})
+    if price_percent == HUNDRED:
+        severity = None if ctx.notice.kind in CALL_KINDS else "info"
+        return make_finding(ctx, code, "flagged", variant="weight", lot=lot.id, evidence=evidence,
+                            severity=severity, types=others)
+    weighted = "weighted" if price_percent is not None and price_percent > 0 else None
+    return make_finding(ctx, code, "passed", variant=weighted, lot=lot.id, evidence=evidence,
+                        types=sorted({t for t in types if t}),
+                        price_percent=None if weighted is None else price_percent.quantize(Decimal("0.1")).normalize())
 
 
 def _sme_suitable(ctx: Context, lot: Lot) -> Finding:
