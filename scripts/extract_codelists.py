@@ -27,6 +27,10 @@ LISTS = {
     "award-criterion-type": "BT-539 award criterion type",
     "economic-operator-size": "BT-165 winner size",
     "framework-agreement": "BT-765 framework agreement",
+    "strategic-procurement": "BT-06 strategic procurement",
+    "gpp-criteria": "BT-805 green procurement criteria",
+    "international-procurement-instrument-measure": "BT-685 IPI measure",
+    "international-procurement-instrument-application": "BT-687 IPI exception",
 }
 
 

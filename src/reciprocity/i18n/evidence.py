@@ -151,6 +151,90 @@ def _lots(value: Any, lang: str) -> str:
     return formats.join(items, lang)
 
 
+def _worded(value: Any, lang: str) -> str | None:
+    """Words a rule wrote in both languages ({en, fr}, or a list of them)."""
+    items = value if isinstance(value, list) else [value]
+    shown = [item.get(lang) for item in items if isinstance(item, dict)]
+    return None if not shown or None in shown else _SEMICOLON[lang].join(shown)
+
+
+def _yes_no(value: Any, lang: str) -> str:
+    return (labels.label("yes_no", "yes" if value else "no", lang) or NONE) if value is not None else NONE
+
+
+def _conflict(item: dict[str, Any], lang: str) -> str | None:
+    """One contradiction: what it is, and for a declaration what the notice says against the computation."""
+    kind = labels.label("conflict_kind", item.get("kind"), lang)
+    if kind is None or "declared" not in item:
+        return kind
+    where = f"{_LOT[lang]} {item['lot']}, " if item.get("lot") else ""
+    return _DECLARED[lang].format(kind=kind, where=where, declared=_yes_no(item["declared"], lang),
+                                  computed=_yes_no(item.get("computed"), lang))
+
+
+def _conflicts(value: Any, lang: str) -> str | None:
+    if not isinstance(value, list):
+        return None
+    shown = [_conflict(item, lang) for item in value if isinstance(item, dict)]
+    return None if None in shown else _SEMICOLON[lang].join(shown) or None
+
+
+def _implausible(value: Any, lang: str) -> str | None:
+    """Estimates set aside: where each was read, its amount and why it is no estimate."""
+    if not isinstance(value, list):
+        return None
+    shown = []
+    for item in value:
+        field, why = phrases.translate(item.get("field"), lang), (item.get("why") or {}).get(lang)
+        if field is None or why is None:
+            return None
+        shown.append(f"{field}{_COLON[lang]}{formats.money(item.get('value_eur'), 'EUR', lang)} ({why})")
+    return _SEMICOLON[lang].join(shown) or None
+
+
+def _lot_money(value: Any, lang: str) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    return formats.join((f"{_LOT[lang]} {lot}{_COLON[lang]}{formats.money(amount, 'EUR', lang)}"
+                         for lot, amount in value.items()), lang)
+
+
+def _per_lot_bool(value: Any, lang: str) -> str | None:
+    """{lot: true|false|null}: the lots for which the notice says something; None when it says nothing."""
+    if not isinstance(value, dict):
+        return None
+    stated = [f"{_LOT[lang]} {lot}{_COLON[lang]}{_yes_no(flag, lang)}" for lot, flag in value.items()
+              if flag is not None]
+    return formats.join(stated, lang) if stated else None
+
+
+def _ipi_applied(value: Any, lang: str) -> str | None:
+    """BT-685-688: the measure, its exception and the buyer's reason (quoted: the notice's words)."""
+    if not isinstance(value, list):
+        return None
+    shown = []
+    for item in value:
+        exception = labels.label("international-procurement-instrument-application", item.get("exception"), lang)
+        text = exception or NONE
+        if item.get("exception_reason"):
+            text += f"{_COLON[lang]}{_text(item['exception_reason'], lang)}"
+        shown.append(text)
+    return _SEMICOLON[lang].join(shown) or None
+
+
+def _criteria(value: Any, lang: str) -> str | None:
+    """Award criteria by name (the notice's words, quoted) or, without a name, by the label of their type."""
+    items = value if isinstance(value, list) else [value]
+    return formats.join((labels.label("award-criterion-type", item, lang) or _text(item, lang)
+                         for item in items if item), lang) or None
+
+
+_LOT = {"en": "lot", "fr": "lot"}
+_COLON = {"en": ": ", "fr": " : "}
+_SEMICOLON = {"en": "; ", "fr": " ; "}
+_DECLARED = {"en": "{kind} ({where}notice: {declared}; computed: {computed})",
+             "fr": "{kind} ({where}avis : {declared} ; calcul : {computed})"}
+
 _RENDERERS = {
     "money-eur": lambda value, lang: formats.money(value, "EUR", lang),
     "money": formats.money_of,
@@ -168,4 +252,11 @@ _RENDERERS = {
     "phrase": _phrase,
     "field-path": _field_paths,
     "lots": _lots,
+    "worded": _worded,
+    "conflicts": _conflicts,
+    "implausible": _implausible,
+    "lot-money": _lot_money,
+    "per-lot-bool": _per_lot_bool,
+    "ipi-applied": _ipi_applied,
+    "criteria": _criteria,
 }

@@ -25,7 +25,7 @@ def check(ctx: Context) -> list[Finding]:
     findings = [*_gpa(ctx), *_values(ctx), *_ipi(ctx)]
     return findings or [make_finding(ctx, CODE, "passed", evidence={
         "gpa_declared": ctx.coverage.get("gpa_declared"), "value_eur": ctx.coverage.get("value_eur"),
-        "ipi_declared": [lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots]})]
+        "ipi_declared": {lot.id: lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots}})]
 
 
 def _gpa(ctx: Context) -> list[Finding]:
