@@ -82,6 +82,7 @@ def test_the_coverage_block_explains_each_agreement():
     gpa = _by_agreement(assessment)["GPA"]
     assert gpa["title"]["fr"].startswith("Accord de l'OMC") and gpa["partners"]
     texts = " ".join(reason["en"] for reason in gpa["reasons"])
-    assert "at or above the threshold" in texts and "in force on 2026-02-02" in texts
+    assert "at or above the threshold" in texts and "in force on 2 February 2026" in texts  # a date in words
+    assert "2 février 2026" in " ".join(reason["fr"] for reason in gpa["reasons"])
     georgia = _by_agreement(assessment)["EU-GE-DCFTA"]
     assert georgia["covers"] is False and "not covered" in georgia["reasons"][0]["en"]

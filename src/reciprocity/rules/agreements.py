@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..i18n.labels import label
 from ..model import Finding, Notice
 from . import confirm, partners
 from .base import Context
@@ -140,8 +141,8 @@ def _confidence(entries: list[dict[str, Any]], basis: str | None) -> str:
 def _undetermined(entry: dict[str, Any]) -> dict[str, Any]:
     """An agreement's entry when the notice contradicts itself: undetermined, the computed answer kept aside."""
     return {**entry, "covers": None, "computed_covers": entry["covers"], "partners": [], "excluded_partners": {},
-            "reasons": [{"en": "undetermined: the notice's data contradict each other (see DATA-CONFLICT)",
-                         "fr": "indéterminé : les données de l'avis se contredisent (voir DATA-CONFLICT)"},
+            "reasons": [{"en": "undetermined: the notice's data contradict each other",
+                         "fr": "indéterminé : les données de l'avis se contredisent"},
                         *entry["reasons"]]}
 
 
@@ -169,8 +170,7 @@ def check(ctx: Context) -> list[Finding]:
     entries = cov["by_agreement"]
     if cov["basis"] == "conflict":
         kinds = [c["kind"] for c in cov["conflicts"]]
-        return [_finding(ctx, "insufficient-data", variant="conflict", conflicts=kinds, conflicts_fr=[
-            _CONFLICT_FR.get(k, k) for k in kinds])]
+        return [_finding(ctx, "insufficient-data", variant="conflict", conflicts=kinds)]
     if cov["basis"] and cov["basis"].startswith("declared"):
         gpa = next(e for e in entries if e["agreement"] == "GPA")
         return [_finding(ctx, "flagged" if cov["gpa"] else "passed", variant="declared",
@@ -181,8 +181,7 @@ def check(ctx: Context) -> list[Finding]:
         items = [] if established else confirm.merge(*(e["to_confirm"] for e in covering))
         return [_finding(ctx, "flagged", to_confirm=items, **_agreement_words(cov["agreements"]),
                          partners=len(cov["covered_countries"]), category=cov["buyer_category"],
-                         category_fr=_FR.get(cov["buyer_category"]), nature=cov["nature"],
-                         nature_fr=_FR.get(cov["nature"]), value_eur=cov["value_eur"],
+                         nature=cov["nature"], value_eur=cov["value_eur"],
                          threshold_eur=cov["threshold_eur"])]
     if entries and all(e["covers"] is False for e in entries):
         shown = next((e for e in entries if e["agreement"] == "GPA"), entries[0])
@@ -193,18 +192,12 @@ def check(ctx: Context) -> list[Finding]:
     return [_finding(ctx, "insufficient-data", missing=cov["missing"] or ["coverage data"])]
 
 
-_FR = {"central": "centrale", "sub-central": "sous-centrale", "utilities": "entité adjudicatrice",
-       "defence": "défense", "works": "travaux", "supplies": "fournitures", "services": "services",
-       "social-services": "services sociaux"}
-_CONFLICT_FR = {"gpa-declaration": "déclaration AMP de l'avis (BT-115) contraire au calcul",
-                "implausible-value": "valeur estimée non plausible"}
-
-
-def _agreement_words(agreements: list[str]) -> dict[str, str]:
+def _agreement_words(agreements: list[str]) -> dict[str, Any]:
     """"the GPA and 14 EU bilateral agreements" rather than a list of ids (the ids are in the evidence)."""
     others = [a for a in agreements if a != "GPA"]
     if "GPA" not in agreements:
-        return {"agreements": ", ".join(others), "agreements_fr": ", ".join(others)}
+        return {lang_key: [label("agreement", a, lang, short=True) or a for a in others]
+                for lang_key, lang in (("agreements", "en"), ("agreements_fr", "fr"))}
     if not others:
         return {"agreements": "the GPA", "agreements_fr": "l'AMP"}
     return {"agreements": f"the GPA and {len(others)} EU bilateral agreements",

@@ -17,7 +17,7 @@ from typing import Any
 from ..model import Finding, Notice
 from . import confirm
 from .base import Context
-from .findings import make_finding
+from .findings import make_finding, render_texts
 from .text import find_clause, notice_texts
 
 CODES = ("IPI-MEDICAL-DEVICES",)
@@ -67,7 +67,8 @@ def _end_items(measure: dict[str, Any], ctx: Context) -> list[dict[str, str]]:
     if end is None or ctx.as_of <= end:
         return []
     entry = {"confidence": measure.get("end_confidence"), "source": measure.get("end_source", measure["source"])}
-    return confirm.of_entry(entry, f"the end of the measure ({end})", f"la fin de la mesure ({end})")
+    text = render_texts({"en": "the end of the measure ({end})", "fr": "la fin de la mesure ({end})"}, end=end)
+    return confirm.of_entry(entry, text["en"], text["fr"])
 
 
 def main_cpvs(notice: Notice, measure: dict[str, Any]) -> list[str]:
@@ -93,7 +94,7 @@ def _check_measure(ctx: Context, measure: dict[str, Any]) -> list[Finding]:
     evidence = {"measure": measure["id"], "legal_act": measure["legal_act"], "cpv": found["cpv"],
                 "value_eur": ctx.coverage.get("value_eur"), "value_source": ctx.coverage.get("value_source"),
                 "floor_eur": measure["value_floor_eur"], "as_of": ctx.as_of,
-                "declared_applicable": [lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots]}
+                "declared_applicable": {lot.id: lot.strategic.get("ipi_applicable") for lot in ctx.notice.lots}}
     conflicts = declared_conflicts(ctx, measure, found)
     if conflicts:
         return [make_finding(ctx, code, "insufficient-data", variant="conflict", to_confirm=found["to_confirm"],

@@ -26,8 +26,8 @@ def check(ctx: Context) -> list[Finding]:
     nzia, notice = ctx.data.nzia, ctx.notice
     article = nzia["article"]
     if notice.kind not in article["kinds"]:
-        return [make_finding(ctx, CODE, "not-applicable", reason=f"a {notice.kind} notice, not a call for "
-                             "competition", reason_fr="l'avis n'est pas un appel à la concurrence")]
+        return [make_finding(ctx, CODE, "not-applicable",  # worded by the phrase table, the kind by its label
+                             reason=f"{notice.kind} notice, not a call for competition")]
     if notice.buyer.country and not ctx.data.is_eu(notice.buyer.country, ctx.as_of):
         return [make_finding(ctx, CODE, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU",
                              reason_fr=f"acheteur situé hors UE ({notice.buyer.country})")]

@@ -17,7 +17,7 @@ from ..identifiers import established_country
 from ..model import Finding, Notice, Organisation
 from . import confirm
 from .base import Context
-from .findings import make_finding
+from .findings import make_finding, render_texts
 from .partners import partner_coverage
 
 CODES = ("RECIP-UNCOVERED-WINNER",)
@@ -59,9 +59,10 @@ def _class(entry: dict[str, Any], data: Any, coverage: dict[str, Any], country: 
     territory = data.french_territory(country)
     if territory is not None:
         entry["note"] = f"{territory['name']}: French {territory['kind']}"
-        entry["to_confirm"] = confirm.of_entry(territory, f"that operators of {territory['name']} count as "
-                                               "established in France", f"que les opérateurs de ce territoire "
-                                               f"({country}) comptent comme établis en France")
+        text = render_texts({"en": "that operators of {country:country} count as established in France",
+                             "fr": "que les opérateurs de ce territoire ({country:country}) comptent comme établis "
+                                   "en France"}, country=country)
+        entry["to_confirm"] = confirm.of_entry(territory, text["en"], text["fr"])
         return "FR"
     if data.is_eu_eea(country, launched) or data.is_eu_eea(country, on):
         return "EU_EEA"
@@ -130,6 +131,6 @@ def _why_unknown(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
     if entry["country"] is None:
         return "winner country (BT-514) and no valid French or EU identifier"
     if coverage.get("basis") == "conflict":
-        return f"partner country {entry['country']}, but the notice's data contradict each other (DATA-CONFLICT)"
+        return f"partner country {entry['country']}, but the notice's data contradict each other"
     missing = ", ".join(coverage.get("missing") or ["coverage data"])
     return f"partner country {entry['country']}, but coverage is unknown ({missing})"

@@ -17,7 +17,7 @@ from . import confirm
 from .findings import render_texts
 
 _CATEGORY = {"central": ("central government authorities", "autorités centrales"),
-             "sub-central": ("sub-central authorities", "autorités sous-centrales"),
+             "sub-central": ("regional and local authorities", "autorités sous-centrales"),
              "utilities": ("utilities", "entités adjudicatrices"), "defence": ("defence", "défense")}
 _NATURE = {"works": ("works", "travaux"), "supplies": ("supplies", "fournitures"), "services": ("services", "services")}
 _SECTOR = {"water": ("water", "eau"), "electricity": ("electricity", "électricité"), "gas-heat": ("gas and heat",
@@ -221,8 +221,9 @@ def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entr
         decision["covers"] = False
         decision["reasons"].append(_text("sector-party", partner=name, partner_fr=name_fr, **words))
         decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(
-            party, f"that the EU's notes deny the {words['sector']} sector to {name} ({agreement['name']})",
-            f"que les notes de l'UE refusent le secteur {words['sector_fr']} à {name_fr} ({agreement['name_fr']})"))
+            party, f"that the EU's notes deny the {words['sector']} sector to this partner, {name} ({agreement['name']})",
+            f"que les notes de l'UE excluent le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
+            f"({agreement['name_fr']})"))
         return decision
     text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
                          "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},

@@ -19,6 +19,7 @@ from ..model import Finding, Lot
 from . import confirm
 from .base import Context
 from .findings import make_finding
+from .legal_links import worded
 from .sme_common import CALL_KINDS, eu_threshold_eur, kind_reason, procedure_value_eur, sme_rules
 
 CODES = ("SME-SHORT-DEADLINE",)
@@ -96,7 +97,8 @@ def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, lim
         return make_finding(ctx, CODE, "insufficient-data", lot=lot_id,
                             evidence={**evidence, "missing": ["a deadline after the dispatch date"]},
                             to_confirm=_limit_items(limit), missing="a deadline after the dispatch date")
-    params = {"days": days, "minimum": minimum, "basis": basis, "article": limit["article"]}
+    params = {"days": days, "minimum": minimum, "basis": basis, "article": worded(limit["article"], "en"),
+              "article_fr": worded(limit["article"], "fr")}
     if days >= minimum:
         return make_finding(ctx, CODE, "passed", lot=lot_id, evidence=evidence, to_confirm=_limit_items(limit),
                             **params)
@@ -115,8 +117,8 @@ def _check_deadline(ctx: Context, lot_id: str | None, deadline: date | None, lim
 
 def _limit_items(limit: dict[str, Any]) -> list[dict[str, str]]:
     """The minimum itself, when the rule data marks it unconfirmed."""
-    return confirm.of_entry(limit, f"the legal minimum of {limit['days']} days ({limit['article']})",
-                            f"le délai minimal légal de {limit['days']} jours ({limit['article']})")
+    return confirm.of_entry(limit, f"the legal minimum of {limit['days']} days ({worded(limit['article'], 'en')})",
+                            f"le délai minimal légal de {limit['days']} jours ({worded(limit['article'], 'fr')})")
 
 
 def _dispatch_day(ctx: Context) -> date | None:

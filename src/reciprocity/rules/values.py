@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Lot, Money, Notice
+from .findings import render_texts
 
 AWARDED_PROXY = "sum of awarded values (BT-720/VAL_TOTAL), used as a proxy for the estimate"
 PROCEDURE = "procedure estimated value (BT-27)"
@@ -78,20 +79,16 @@ def implausibility(data: Any, money: Money | None, value_eur: Decimal | None,
     if value_eur is None:
         return None
     if value_eur < bounds["min_eur"]:
-        return {"en": f"below {bounds['min_eur']:,.0f} EUR: a placeholder",
-                "fr": f"inférieure à {_fr(bounds['min_eur'])} € : une valeur fictive"}
+        return render_texts({"en": "below {min_eur}: a placeholder", "fr": "inférieure à {min_eur} : une valeur "
+                             "fictive"}, min_eur=Decimal(bounds["min_eur"]))
     if value_eur > bounds["max_eur"]:
-        return {"en": f"above {bounds['max_eur']:,.0f} EUR", "fr": f"supérieure à {_fr(bounds['max_eur'])} €"}
-    share = bounds["min_share_of_awarded"]
-    if awarded is not None and awarded > 0 and value_eur < awarded * share:
-        return {"en": f"below {share:.0%} of the awarded total", "fr": f"inférieure à {_fr(share * 100)} % du "
-                "montant attribué"}
+        return render_texts({"en": "above {max_eur}", "fr": "supérieure à {max_eur}"},
+                            max_eur=Decimal(bounds["max_eur"]))
+    share = Decimal(str(bounds["min_share_of_awarded"])) * 100
+    if awarded is not None and awarded > 0 and value_eur < awarded * share / 100:
+        return render_texts({"en": "below {share} % of the awarded total", "fr": "inférieure à {share} % du montant "
+                             "attribué"}, share=share.normalize())
     return None
-
-
-def _fr(value: Decimal) -> str:
-    """A whole number with French grouping (the bounds are round numbers)."""
-    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def _sum(values: list[Money | None]) -> Money | None:
