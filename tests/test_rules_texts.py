@@ -88,7 +88,7 @@ def test_cli_rules_lists_the_instruments():
     from reciprocity.cli import main
 
     text = CliRunner().invoke(main, ["rules", "--lang", "fr"]).output
-    assert "IAA  [proposition, 2026-03-04]" in text and "DATA-CONFLICT" in text and "NZIA-RESILIENCE" in text
+    assert "(proposition)  [proposition, 4 mars 2026]" in text and "DATA-CONFLICT" in text and "NZIA-RESILIENCE" in text
     listed = CliRunner().invoke(main, ["rules", "--instruments", "--json"]).output
     assert '"status": "provisional-agreement"' in listed
 

@@ -22,7 +22,7 @@ _WORDS = {
            "ref": "Reference", "unconfirmed": "to be confirmed", "others": "Other checks", "na": "Not applicable",
            "not_computable": "not computable ({share} of the criteria measured, less than half)",
            "measured": "{value}/100 ({share} of the criteria measured)", "nothing": "Nothing flagged.",
-           "none": "no agreement", "summary": "{notices} notices checked, {failed} could not be read; share of "
+           "none": "no agreement", "partners": "partners covered", "summary": "{notices} notices checked, {failed} could not be read; share of "
            "notices by status (%)", "columns": ("finding", "flagged", "passed", "n/a", "no data"), "colon": ": "},
     "fr": {"buyer": "Acheteur", "coverage": "Couverture", "origin": "Origine des titulaires",
            "priority": "Priorité", "sme": "Score PME", "sent": "envoyé le {date}", "form": "formulaire",
@@ -30,7 +30,7 @@ _WORDS = {
            "others": "Autres vérifications",
            "na": "Sans objet", "not_computable": "non calculable ({share} des critères mesurés, moins de la moitié)",
            "measured": "{value}/100 (calculé sur {share} des critères)", "nothing": "Aucun point relevé.",
-           "none": "aucun accord", "summary": "{notices} avis vérifiés, {failed} illisibles ; part des avis par "
+           "none": "aucun accord", "partners": "partenaires couverts", "summary": "{notices} avis vérifiés, {failed} illisibles ; part des avis par "
            "statut (%)", "columns": ("constat", "signalé", "conforme", "s.o.", "manque"), "colon": " : "},
 }
 _STATUS_MARK = {"passed": "ok", "insufficient-data": "??", "not-applicable": "--"}
@@ -70,7 +70,8 @@ def _header(data: dict[str, Any], lang: str, words: dict[str, Any]) -> list[str]
     lines = [f"== {facts['title']} ({facts['id']})", f"   {where}",
              f"   {words['buyer']}{colon}{facts['buyer'] or '—'} ({facts['buyer_country'] or '—'})"
              + (f", {formats.lower_first(buyer_type)}" if buyer_type else ""),
-             f"   {words['coverage']}{colon}{_coverage_text(data.get('coverage') or {}, lang, words)}"]
+             f"   {words['coverage']}{colon}{_coverage_text(data.get('coverage') or {}, lang, words)}",
+             *_agreement_lines(data.get("coverage"), lang, words)]
     origin = report_view.origin_view(data.get("origin"), lang)
     if origin:
         separator = " ; " if lang == "fr" else "; "
@@ -100,6 +101,19 @@ def _coverage_text(coverage: dict[str, Any], lang: str, words: dict[str, Any]) -
         shown, f"{words['value']} {formats.money(coverage.get('value_eur'), 'EUR', lang)}",
         f"{words['threshold']} {formats.money(coverage.get('threshold_eur'), 'EUR', lang)}"
         + (f" ({formats.lower_first(nature)})" if nature else "")])
+
+
+def _agreement_lines(coverage: dict[str, Any] | None, lang: str, words: dict[str, Any]) -> list[str]:
+    """Each agreement: whether it covers this procurement, why, and for which partners (the JSON's `by_agreement`)."""
+    colon, separator = words["colon"], " ; " if lang == "fr" else "; "
+    lines = []
+    for agreement in report_view.coverage_view(coverage, lang)["by_agreement"]:
+        unconfirmed = f" ({words['unconfirmed']})" if agreement["unconfirmed"] else ""
+        lines.append(f"     {agreement['short']}{colon}{agreement['covers']}{unconfirmed} — "
+                     + separator.join(agreement["reasons"]))
+        if agreement["partners"] not in (formats.NONE, agreement["short"]):
+            lines.append(f"       {words['partners']}{colon}{agreement['partners']}")
+    return lines
 
 
 def _group_lines(group: dict[str, Any], words: dict[str, Any]) -> list[str]:

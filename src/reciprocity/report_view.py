@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .i18n import evidence, formats, labels
+from .i18n import evidence, formats, labels, phrases
 from .rules.data import load_rule_data
-from .rules.legal_links import reference_parts
+from .rules.legal_links import reference_parts, references_in
 
 SEVERITY_ORDER = {"problem": 0, "warning": 1, "info": 2}
 CALL_KINDS = ("competition", "planning")  # notices still open to correction before the procedure runs
@@ -21,6 +21,9 @@ PUBLISHED_FORMATS = ("eforms", "ted")  # formats whose notices have a page on TE
 TED_NOTICE_URL = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
 _LOT_NUMBER = re.compile(r"^(?:LOT-)?0*(\d{1,9})$", re.IGNORECASE)  # longer: listed as text, not int()
 _LOTS = {"en": ("lot {}", "lots {}", "{} to {}"), "fr": ("lot {}", "lots {}", "{} à {}")}
+_DECISION = {True: "yes", False: "no", None: "undetermined"}
+_RULE_DATA = {"en": "our rule data, detailed in the technical data (JSON)",
+              "fr": "nos données de règles, détaillées dans les données techniques (JSON)"}
 _TO_CONFIRM = {"en": "To be confirmed: {text} (source: {source})", "fr": "À vérifier : {text} (source : {source})"}
 
 
@@ -57,9 +60,20 @@ def _message(finding: dict[str, Any], key: str, lang: str) -> str | None:
 
 
 def _to_confirm(finding: dict[str, Any], lang: str) -> list[str]:
-    """H9's `to_confirm` entries as sentences ("À vérifier : … (source : …)")."""
-    return [_TO_CONFIRM[lang].format(text=item.get(lang) or item.get("en") or "", source=item.get("source") or "—")
+    """The finding's `to_confirm` entries as sentences ("À vérifier : … (source : …)")."""
+    return [_TO_CONFIRM[lang].format(text=item.get(lang) or item.get("en") or "", source=source_text(item.get("source"),
+                                                                                                  lang))
             for item in finding.get("to_confirm") or [] if isinstance(item, dict)]
+
+
+def source_text(source: str | None, lang: str) -> str:
+    """The source of a fact to confirm as a reader sees it: words the phrase table knows ("l'avis (BT-115)"), else
+    the legal references it cites, worded for `lang`; a source citing none is our rule data (its full text, notes
+    and all, stays in the JSON and the technical details)."""
+    if phrases.translate(source, "fr") is not None:  # a phrase of the table: it has both languages
+        return phrases.translate(source, lang) or ""
+    cited = references_in(source, lang)
+    return formats.join(cited, lang) if cited else _RULE_DATA[lang]
 
 
 def finding_view(finding: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -72,7 +86,8 @@ def finding_view(finding: dict[str, Any], lang: str) -> dict[str, Any]:
         "evidence": [line for line in evidence.evidence_lines(finding.get("evidence"), lang) if line["key"] != "lot"],
         "legal_ref": reference_parts(finding.get("legal_ref"), lang),
         "unconfirmed": finding.get("confidence") == "unconfirmed", "to_confirm": _to_confirm(finding, lang),
-        "technical": {k: finding.get(k) for k in ("code", "status", "lot", "evidence", "confidence", "legal_ref")},
+        "technical": {k: finding.get(k) for k in ("code", "status", "lot", "evidence", "confidence", "legal_ref",
+                                                  "to_confirm")},
         "lots": [finding.get("lot")],
     }
 
@@ -152,8 +167,9 @@ def coverage_view(coverage: dict[str, Any] | None, lang: str) -> dict[str, Any]:
 def _agreement_view(item: dict[str, Any], lang: str) -> dict[str, Any]:
     """One agreement of H9's `coverage.by_agreement`: title, covers (yes / no / not stated), reasons, partners."""
     code = item.get("agreement")
-    return {"title": (item.get("title") or {}).get(lang) or labels.label("agreement", code, lang) or code,
-            "code": code, "covers": evidence.render("bool", item.get("covers"), lang),
+    title = (item.get("title") or {}).get(lang) or labels.label("agreement", code, lang) or code
+    return {"title": title, "short": labels.label("agreement", code, lang, short=True) or title,
+            "code": code, "covers": labels.label("coverage_decision", _DECISION[item.get("covers")], lang),
             "unconfirmed": item.get("confidence") == "unconfirmed",
             "reasons": [reason.get(lang) or reason.get("en") for reason in item.get("reasons") or []],
             "partners": formats.join((labels.country(c, lang) or c for c in item.get("partners") or []), lang)}

@@ -34,6 +34,15 @@ def worded(reference: str, lang: str) -> str:
     return reference
 
 
+def references_in(text: str | None, lang: str) -> list[str]:
+    """The legal references a free text cites (a rule-data `source`), worded for `lang`; notes around them and
+    names of our own documents are left out, so that what a reader sees is the law, not our working notes."""
+    parts = reference_parts(text, lang)
+    found = [("CCP " if index and parts[index - 1]["text"].endswith("CCP ") else "") + part["text"]
+             for index, part in enumerate(parts) if part["url"]]
+    return list(dict.fromkeys(found))
+
+
 def reference_parts(reference: str | None, lang: str) -> list[dict[str, str | None]]:
     """[{text, url}] covering the worded reference; `url` is None for the words between references."""
     if not reference:
