@@ -22,7 +22,8 @@ _WORDS = {
            "ref": "Reference", "unconfirmed": "to be confirmed", "others": "Other checks", "na": "Not applicable",
            "not_computable": "not computable ({share} of the criteria measured, less than half)",
            "measured": "{value}/100 ({share} of the criteria measured)", "nothing": "Nothing flagged.",
-           "none": "no agreement", "partners": "partners covered", "summary": "{notices} notices checked, {failed} could not be read; share of "
+           "none": "no agreement", "partners": "partners covered",
+           "summary": "{notices} notices checked, {failed} could not be read; share of "
            "notices by status (%)", "columns": ("finding", "flagged", "passed", "n/a", "no data"), "colon": ": "},
     "fr": {"buyer": "Acheteur", "coverage": "Couverture", "origin": "Origine des titulaires",
            "priority": "Priorité", "sme": "Score PME", "sent": "envoyé le {date}", "form": "formulaire",
@@ -30,7 +31,8 @@ _WORDS = {
            "others": "Autres vérifications",
            "na": "Sans objet", "not_computable": "non calculable ({share} des critères mesurés, moins de la moitié)",
            "measured": "{value}/100 (calculé sur {share} des critères)", "nothing": "Aucun point relevé.",
-           "none": "aucun accord", "partners": "partenaires couverts", "summary": "{notices} avis vérifiés, {failed} illisibles ; part des avis par "
+           "none": "aucun accord", "partners": "partenaires couverts",
+           "summary": "{notices} avis vérifiés, {failed} illisibles ; part des avis par "
            "statut (%)", "columns": ("constat", "signalé", "conforme", "s.o.", "manque"), "colon": " : "},
 }
 _STATUS_MARK = {"passed": "ok", "insufficient-data": "??", "not-applicable": "--"}
@@ -113,6 +115,7 @@ def _agreement_lines(coverage: dict[str, Any] | None, lang: str, words: dict[str
                      + separator.join(agreement["reasons"]))
         if agreement["partners"] not in (formats.NONE, agreement["short"]):
             lines.append(f"       {words['partners']}{colon}{agreement['partners']}")
+        lines += [f"       {item}" for item in agreement["to_confirm"]]
     return lines
 
 
@@ -139,6 +142,7 @@ def _other_lines(groups: list[dict[str, Any]], words: dict[str, Any]) -> list[st
             lots = f" ({group['lots_text']})" if group["lots_text"] else ""
             lines.append(f"    {_STATUS_MARK[group['status']]} {group['label']} [{group['code']}]{lots}{colon}"
                          f"{group['message']}")
+            lines += [f"       {item}" for item in group["to_confirm"]]
     not_applicable = list(dict.fromkeys(g["label"] for g in groups if g["status"] == "not-applicable"))
     if not_applicable:
         lines.append(f"    -- {words['na']}{colon}{', '.join(not_applicable)}")

@@ -22,8 +22,7 @@ TED_NOTICE_URL = "https://ted.europa.eu/{lang}/notice/-/detail/{number}"
 _LOT_NUMBER = re.compile(r"^(?:LOT-)?0*(\d{1,9})$", re.IGNORECASE)  # longer: listed as text, not int()
 _LOTS = {"en": ("lot {}", "lots {}", "{} to {}"), "fr": ("lot {}", "lots {}", "{} à {}")}
 _DECISION = {True: "yes", False: "no", None: "undetermined"}
-_RULE_DATA = {"en": "our rule data, detailed in the technical data (JSON)",
-              "fr": "nos données de règles, détaillées dans les données techniques (JSON)"}
+_RULE_DATA = {"en": "our rule data, detailed in the JSON", "fr": "nos données de règles, détaillées dans le JSON"}
 _TO_CONFIRM = {"en": "To be confirmed: {text} (source: {source})", "fr": "À vérifier : {text} (source : {source})"}
 
 
@@ -172,6 +171,7 @@ def _agreement_view(item: dict[str, Any], lang: str) -> dict[str, Any]:
             "code": code, "covers": labels.label("coverage_decision", _DECISION[item.get("covers")], lang),
             "unconfirmed": item.get("confidence") == "unconfirmed",
             "reasons": [reason.get(lang) or reason.get("en") for reason in item.get("reasons") or []],
+            "to_confirm": _to_confirm(item, lang),
             "partners": formats.join((labels.country(c, lang) or c for c in item.get("partners") or []), lang)}
 
 

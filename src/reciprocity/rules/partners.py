@@ -221,8 +221,9 @@ def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entr
         decision["covers"] = False
         decision["reasons"].append(_text("sector-party", partner=name, partner_fr=name_fr, **words))
         decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(
-            party, f"that the EU's notes deny the {words['sector']} sector to this partner, {name} ({agreement['name']})",
-            f"que les notes de l'UE excluent le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
+            party, f"that the EU's notes deny the {words['sector']} sector to this partner, {name} "
+                   f"({agreement['name']})",
+            f"que l'offre de l'UE exclut le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
             f"({agreement['name_fr']})"))
         return decision
     text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
