@@ -60,12 +60,12 @@ def test_to_confirm_reads_as_a_sentence_with_its_source():
 def test_each_agreement_says_whether_and_why_it_covers():
     view = {a["code"]: a for a in coverage_view(_assessment(WATER)["coverage"], "fr")["by_agreement"]}
     gpa = view["GPA"]
-    assert gpa["covers"] == "couvre ce marché" and not gpa["unconfirmed"]
+    assert gpa["covers"] == "couvert" and not gpa["unconfirmed"]
     assert "1 200 000,00 € au moins égal au seuil de 432 000,00 €" in gpa["reasons"][0].replace("\u202f", " ").replace(
         "\xa0", " "
     )
     assert "États-Unis" not in gpa["partners"] and "Japon" in gpa["partners"]  # the water sector is denied to the US
-    assert view["EU-GE-DCFTA"]["covers"] == "ne le couvre pas" and view["EU-GE-DCFTA"]["to_confirm"]
+    assert view["EU-GE-DCFTA"]["covers"] == "non couvert" and view["EU-GE-DCFTA"]["to_confirm"]
     undetermined = coverage_view(_assessment(CONFLICT)["coverage"], "en")["by_agreement"][0]
     assert undetermined["covers"] == "undetermined"
     assert undetermined["reasons"][0] == "undetermined: the notice's data contradict each other"
@@ -73,8 +73,8 @@ def test_each_agreement_says_whether_and_why_it_covers():
 
 def test_terminal_report_lists_the_agreements_and_what_to_confirm():
     output = CliRunner().invoke(main, ["check", "--lang", "fr", str(WATER)]).output
-    assert "     AMP : couvre ce marché — " in output
-    assert "     Géorgie : ne le couvre pas (à vérifier) — " in output
+    assert "     AMP : couvert — " in output
+    assert "     Géorgie : non couvert (à vérifier) — " in output
     assert "       À vérifier : les phases ouvertes de l'accès de la Géorgie" in output
     assert "À vérifier : que l'offre de l'UE exclut le secteur eau" in output
     english = CliRunner().invoke(main, ["check", "--lang", "en", str(CONFLICT)]).output
@@ -94,7 +94,7 @@ def test_web_report_shows_the_table_per_agreement_and_what_to_confirm(tmp_path):
         )
         .get_data(as_text=True)
     )
-    assert '<table class="agreements">' in page and "couvre ce marché" in page and "ne le couvre pas" in page
+    assert '<table class="agreements">' in page and "<td>couvert</td>" in page and "<td>non couvert " in page
     assert "À vérifier : les phases ouvertes de l&#39;accès de la Géorgie" in page
     assert "À vérifier : que l&#39;offre de l&#39;UE exclut le secteur eau" in page
 

@@ -152,7 +152,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.coverage": ("Accords applicables", "Agreements that apply"),
     "report.no_coverage": ("Couverture non déterminée.", "Coverage not determined."),
     "coverage.agreement": ("Accord", "Agreement"),
-    "coverage.covers": ("Couvre ce marché", "Covers this tender"),
+    "coverage.covers": ("Ce marché est-il couvert ?", "Is this procurement covered?"),
     "coverage.reasons": ("Motifs", "Reasons"),
     "coverage.partners": ("Pays partenaires", "Partner countries"),
     "report.origin": ("Origine des titulaires", "Origin of winners"),

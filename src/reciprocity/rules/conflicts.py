@@ -48,8 +48,8 @@ def _values(ctx: Context) -> list[Finding]:
     return [make_finding(ctx, CODE, "flagged", variant="value", evidence={
         "implausible_values": implausible, "value_used": ctx.coverage.get("value_eur"),
         "value_source": ctx.coverage.get("value_source")},
-        fields=[v["field"] for v in implausible], why=[v["why"]["en"] for v in implausible],
-        why_fr=[v["why"]["fr"] for v in implausible])]
+        fields=[v["field"] for v in implausible], why=list(dict.fromkeys(v["why"]["en"] for v in implausible)),
+        why_fr=list(dict.fromkeys(v["why"]["fr"] for v in implausible)))]
 
 
 def _ipi(ctx: Context) -> list[Finding]:

@@ -45,7 +45,7 @@ _TEXTS = {
     "sector-unknown": ("utilities sector not stated (BT-610)", "secteur d'activité non indiqué (BT-610)"),
     "sector-party": ("{sector} sector not covered for {partner}", "secteur {sector} non couvert pour {partner}"),
     "services": ("services (CPV {cpv}) {listed} the services the agreement lists",
-                 "services (CPV {cpv}) {listed} les services listés par l'accord"),
+                 "services (CPV {cpv}) : {listed} des services listés par l'accord"),
     "in-force": ("in force on {as_of} for {count} partner(s)", "en vigueur le {as_of} pour {count} partenaire(s)"),
 }
 
