@@ -171,9 +171,12 @@ def test_owner_nationality_is_shown_alongside():
     ({"form": "F05_2014", "source_format": "ted"}, "utilities"),
     ({"form": "CONTRACT_DEFENCE", "source_format": "ted"}, "defence"),
     ({"procedure": Procedure(legal_basis="32009L0081")}, "defence"),
-    ({"buyer": Organisation(country="FR", legal_type="MINISTRY")}, "central"),
+    # TED codes arrive mapped to eForms (#10): MINISTRY -> cga, RAILWAY_SERVICES -> rail; the raw code is never read
+    ({"buyer": Organisation(country="FR", legal_type="cga", legal_type_raw="MINISTRY")}, "central"),
+    ({"buyer": Organisation(country="FR", legal_type_raw="MINISTRY")}, None),
     ({"buyer": Organisation(country="FR", legal_type="body-pl")}, "sub-central"),
-    ({"buyer": Organisation(country="FR", activity="RAILWAY_SERVICES")}, "utilities"),
+    ({"buyer": Organisation(country="FR", activity="rail", activity_raw="RAILWAY_SERVICES")}, "utilities"),
+    ({"buyer": Organisation(country="FR", activity_raw="RAILWAY_SERVICES")}, None),
     ({"buyer": Organisation(country="FR", legal_type="int-org")}, None),
 ])
 def test_buyer_category(kw, expected):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import Finding
 from .base import Context
-from .findings import make_finding
+from .findings import make_finding, render_texts
 from .values import lot_value_eur
 
 CODES = ("FSR-NOTIFICATION",)
@@ -27,9 +27,10 @@ def check(ctx: Context) -> list[Finding]:
         return [_finding(ctx, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU",
                          reason_fr=f"acheteur situé hors UE ({notice.buyer.country})")]
     if ctx.as_of < fsr["from"]:
-        reason = f"launched on {ctx.as_of}, before the FSR applied ({fsr['from']})"
-        return [_finding(ctx, "not-applicable", reason=reason,
-                         reason_fr=f"lancé le {ctx.as_of}, avant l'application du RSE ({fsr['from']})")]
+        reason = render_texts({"en": "launched on {launched}, before the FSR applied ({start})",
+                               "fr": "lancé le {launched}, avant l'application du RSE ({start})"},
+                              launched=ctx.as_of, start=fsr["from"])
+        return [_finding(ctx, "not-applicable", reason=reason["en"], reason_fr=reason["fr"])]
     if cov.get("buyer_category") in fsr["excluded_categories"]:
         return [_finding(ctx, "not-applicable", reason=f"{cov['buyer_category']} procurement is excluded",
                          reason_fr="marchés de défense exclus")]

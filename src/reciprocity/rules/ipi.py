@@ -47,9 +47,10 @@ def scope(ctx: Context, measure: dict[str, Any]) -> dict[str, Any]:
             "fr": "les marchés de défense et de sécurité (dir. 2009/81) sont hors des mesures IPI"}}
     start, end = measure["from"], measure.get("to")
     if ctx.as_of < start or (end and ctx.as_of > end):
-        return {**result, "status": "not-applicable", "to_confirm": _end_items(measure, ctx), "reason": {
-            "en": f"launched on {ctx.as_of}, outside the measure's period (from {start})",
-            "fr": f"lancé le {ctx.as_of}, hors de la période d'application de la mesure (à partir du {start})"}}
+        return {**result, "status": "not-applicable", "to_confirm": _end_items(measure, ctx), "reason": render_texts({
+            "en": "launched on {launched}, outside the measure's period (from {start})",
+            "fr": "lancé le {launched}, hors de la période d'application de la mesure (à partir du {start})"},
+            launched=ctx.as_of, start=start)}
     if not result["cpv"]:
         span = f"{measure['cpv_from']}-{measure['cpv_to']}"
         return {**result, "status": "not-applicable", "reason": {

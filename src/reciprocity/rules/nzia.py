@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Finding
 from . import confirm
 from .base import Context
-from .findings import make_finding
+from .findings import make_finding, render_texts
 
 CODES = ("NZIA-RESILIENCE",)
 CODE = "NZIA-RESILIENCE"
@@ -32,10 +32,11 @@ def check(ctx: Context) -> list[Finding]:
         return [make_finding(ctx, CODE, "not-applicable", reason=f"buyer in {notice.buyer.country}, outside the EU",
                              reason_fr=f"acheteur situé hors UE ({notice.buyer.country})")]
     if ctx.as_of < article["from"]:
-        return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": ctx.as_of},
-                             reason=f"launched on {ctx.as_of}, before art. 25 applied ({article['from']})",
-                             reason_fr=f"lancé le {ctx.as_of}, avant l'application de l'article 25 "
-                                       f"({article['from']})")]
+        reason = render_texts({"en": "launched on {launched}, before art. 25 applied ({start})",
+                               "fr": "lancé le {launched}, avant l'application de l'article 25 ({start})"},
+                              launched=ctx.as_of, start=article["from"])
+        return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": ctx.as_of}, reason=reason["en"],
+                             reason_fr=reason["fr"])]
     cpv = notice.procedure.cpv_main or next((lot.cpv_main for lot in notice.lots if lot.cpv_main), None)
     if cpv is None:
         return [make_finding(ctx, CODE, "insufficient-data", evidence={"missing": ["main CPV (BT-262)"]},

@@ -21,7 +21,7 @@ from ..model import Finding, Lot
 from . import confirm
 from .base import Context
 from .data import in_force
-from .findings import make_finding
+from .findings import make_finding, render_texts
 from .sme_common import CALL_KINDS, kind_reason, lot_value_eur, sme_rules
 from .text import find_clause, notice_texts
 from .turnover_text import TurnoverRequirement, find_min_turnover, mentions_turnover
@@ -48,10 +48,11 @@ def check(ctx: Context) -> list[Finding]:
     launched = ctx.as_of
     cap = in_force(rules["periods"], launched)
     if cap is None:
-        return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": launched},
-                             reason=f"no turnover cap in our rule data for a procedure launched on {launched}",
-                             reason_fr="aucun plafond de chiffre d'affaires connu pour une procédure lancée le "
-                                       f"{launched}")]
+        reason = render_texts({"en": "no turnover cap in our rule data for a procedure launched on {launched}",
+                               "fr": "aucun plafond de chiffre d'affaires connu pour une procédure lancée le "
+                                     "{launched}"}, launched=launched)
+        return [make_finding(ctx, CODE, "not-applicable", evidence={"as_of": launched}, reason=reason["en"],
+                             reason_fr=reason["fr"])]
     if not ctx.notice.lots:
         return [make_finding(ctx, CODE, "insufficient-data", evidence={"missing": ["lots"]}, missing="lots")]
     return [_check_lot(ctx, lot, cap, rules) for lot in ctx.notice.lots]
