@@ -73,12 +73,20 @@ def test_each_agreement_says_whether_and_why_it_covers():
 
 def test_terminal_report_lists_the_agreements_and_what_to_confirm():
     output = CliRunner().invoke(main, ["check", "--lang", "fr", str(WATER)]).output
-    assert "     AMP : couvert — " in output
+    assert (
+        "     AMP, Suisse, Canada, Japon, Corée, Nouvelle-Zélande, Royaume-Uni et Chili (accord intérimaire) : couvert"
+        " — 1\u202f200\u202f000,00\xa0€ au moins égal au seuil de 432\u202f000,00\xa0€"
+        " (entités adjudicatrices, fournitures)\n" in output
+    )
+    assert (
+        "       partenaires couverts : Arménie, Aruba, Canada, Suisse" in output
+    )  # agreements deciding alike: one line
     assert "     Géorgie : non couvert (à vérifier) — " in output
     assert "       À vérifier : les phases ouvertes de l'accès de la Géorgie" in output
     assert "À vérifier : que l'offre de l'UE exclut le secteur eau" in output
     english = CliRunner().invoke(main, ["check", "--lang", "en", str(CONFLICT)]).output
-    assert "     GPA: undetermined — undetermined: the notice's data contradict each other; " in english
+    assert "     GPA, Switzerland, Canada" in english  # every agreement undetermined for the same reason: one line
+    assert ": undetermined — undetermined: the notice's data contradict each other; " in english
 
 
 def test_web_report_shows_the_table_per_agreement_and_what_to_confirm(tmp_path):

@@ -106,16 +106,26 @@ def _coverage_text(coverage: dict[str, Any], lang: str, words: dict[str, Any]) -
 
 
 def _agreement_lines(coverage: dict[str, Any] | None, lang: str, words: dict[str, Any]) -> list[str]:
-    """Each agreement: whether it covers this procurement, why, and for which partners (the JSON's `by_agreement`)."""
+    """Each agreement: whether it covers this procurement, why, and for which partners (the JSON's `by_agreement`).
+    Agreements that decide alike for the same reasons share one line (their own dates of application aside)."""
     colon, separator = words["colon"], " ; " if lang == "fr" else "; "
+    raw = [item for item in (coverage or {}).get("by_agreement") or [] if isinstance(item, dict)]
+    groups: dict[tuple, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for item, view in zip(raw, report_view.coverage_view(coverage, lang)["by_agreement"], strict=True):
+        key = (view["covers"], view["unconfirmed"], tuple(view["reasons"][:-1]), tuple(view["to_confirm"]))
+        groups.setdefault(key, []).append((item, view))
     lines = []
-    for agreement in report_view.coverage_view(coverage, lang)["by_agreement"]:
-        unconfirmed = f" ({words['unconfirmed']})" if agreement["unconfirmed"] else ""
-        lines.append(f"     {agreement['short']}{colon}{agreement['covers']}{unconfirmed} — "
-                     + separator.join(agreement["reasons"]))
-        if agreement["partners"] not in (formats.NONE, agreement["short"]):
-            lines.append(f"       {words['partners']}{colon}{agreement['partners']}")
-        lines += [f"       {item}" for item in agreement["to_confirm"]]
+    for members in groups.values():
+        view = members[0][1]
+        reasons = view["reasons"] if len(members) == 1 else view["reasons"][:-1]  # the last: in force since…
+        unconfirmed = f" ({words['unconfirmed']})" if view["unconfirmed"] else ""
+        names = formats.join((member["short"] for _, member in members), lang)
+        lines.append(f"     {names}{colon}{view['covers']}{unconfirmed} — " + separator.join(reasons))
+        partners = sorted({country for item, _ in members for country in item.get("partners") or []})
+        shown = formats.join((labels.country(c, lang) or c for c in partners), lang) if partners else None
+        if shown and shown != names:
+            lines.append(f"       {words['partners']}{colon}{shown}")
+        lines += [f"       {item}" for item in view["to_confirm"]]
     return lines
 
 
