@@ -36,8 +36,9 @@ def field_label(key: str, lang: str) -> str | None:
 
 
 def evidence_lines(evidence: dict[str, Any] | None, lang: str) -> list[dict[str, str]]:
-    """[{key, label, text}] for every evidence value that can be said in `lang`, in the evidence's order."""
-    lines = []
+    """[{key, label, text}] for every evidence value that can be said in `lang`, in the evidence's order; a line
+    saying exactly what an earlier one said (an amount in EUR and its euro value) is shown once."""
+    lines: list[dict[str, str]] = []
     for key, value in (evidence or {}).items():
         entry = spec(key)
         if entry is None or entry["type"] == "technical" or value in _EMPTY:
@@ -46,7 +47,8 @@ def evidence_lines(evidence: dict[str, Any] | None, lang: str) -> list[dict[str,
         if text is None:
             continue
         suffix = f" ({entry['bt']})" if entry.get("bt") else ""
-        lines.append({"key": key, "label": entry[lang], "text": text + suffix})
+        if not any(line["label"] == entry[lang] and line["text"] == text + suffix for line in lines):
+            lines.append({"key": key, "label": entry[lang], "text": text + suffix})
     return lines
 
 

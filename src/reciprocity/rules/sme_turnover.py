@@ -76,7 +76,7 @@ def _check_lot(ctx: Context, lot: Lot, cap: dict[str, Any], rules: dict[str, Any
     cap_eur = (value_eur * cap["multiple"]).quantize(Decimal("0.01"))
     evidence["cap_eur"] = cap_eur
     params = {"required_eur": required_eur, "cap_eur": cap_eur, "multiple": str(cap["multiple"]),
-              "value_eur": value_eur, "basis": basis["en"], "basis_fr": basis["fr"]}
+              "value_eur": value_eur, "basis": basis["en"], "basis_fr": _of_fr(basis["fr"])}
     if required_eur <= cap_eur:
         return make_finding(ctx, CODE, "passed", lot=lot.id, evidence=evidence, **params)
     justified = find_clause(_texts(ctx, lot), ctx.data.patterns("turnover_justification"))
@@ -105,13 +105,16 @@ def _compared_value(ctx: Context, lot: Lot, required: TurnoverRequirement,
                        "fr": f"le groupe de lots {names} ({rules['group_article']})"}
     value, _ = lot_value_eur(ctx, lot)
     if lot.framework and lot.framework != "none":
-        return value, {"en": "the framework agreement's estimated value (the expected maximum size of specific "
-                             "contracts performed at the same time is not in the notice: "
-                             f"{rules['framework_article']})",
-                       "fr": "la valeur estimée de l'accord-cadre (la taille maximale attendue des marchés "
-                             "subséquents exécutés en même temps n'est pas dans l'avis : "
-                             f"{rules['framework_article']})"}
+        return value, {"en": "the framework agreement (the expected maximum size of specific contracts performed at "
+                             f"the same time is not in the notice: {rules['framework_article']})",
+                       "fr": "l'accord-cadre (la taille maximale attendue des marchés subséquents exécutés en même "
+                             f"temps n'est pas dans l'avis : {rules['framework_article']})"}
     return value, {"en": "the lot", "fr": "le lot"}
+
+
+def _of_fr(words: str) -> str:
+    """"de" before a French noun phrase, contracted as French writes it ("du lot", "de l'accord-cadre")."""
+    return "du " + words[3:] if words.startswith("le ") else "de " + words
 
 
 def _number(lot_id: str) -> int | None:
