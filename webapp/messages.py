@@ -237,3 +237,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules.confidence": ("Certitude", "Confidence"),
     "rules.description": ("Description", "Description"),
 }
+
+from .listing_messages import LISTING_MESSAGES  # noqa: E402  (the list's controls, issue 14)
+
+MESSAGES.update(LISTING_MESSAGES)
