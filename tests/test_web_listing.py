@@ -24,9 +24,9 @@ def test_list_page_offers_search_sort_ranges_and_page_size(client):
                  'name="procedure_type"', 'name="buyer_category"'):
         assert name in html, name
     assert "Valeur (la plus élevée d&#39;abord)" in html or "Valeur (la plus élevée d'abord)" in html
-    assert "90910000 – Services d&#39;évacuation" in html  # the CPV division's label beside the code
+    assert "<code>90910000</code> Services d&#39;évacuation" in html  # the CPV division's label beside the code
     english = _main(client.get("/tenders?lang=en"))
-    assert "90910000 – Sewage, refuse, cleaning and environmental services" in english
+    assert "<code>90910000</code> Sewage, refuse, cleaning and environmental services" in english
 
 
 def test_list_page_sorts_searches_and_pages_by_cursor(client):

@@ -165,6 +165,13 @@ def _next_rowid(db: Database) -> int:
     return (db.conn.execute("SELECT max(rowid) FROM notices").fetchone()[0] or 0) + 1
 
 
+def insert_texts(db: Database, texts: list[dict]) -> None:
+    """Store finding texts (rows of `finding_texts`, keyed by their content) that are not stored yet."""
+    columns = COLUMNS["finding_texts"]
+    db.conn.executemany(f"INSERT OR IGNORE INTO finding_texts ({', '.join(columns)}) VALUES"
+                        f" ({', '.join('?' * len(columns))})", ([text[c] for c in columns] for text in texts))
+
+
 def write_notice(db: Database, rows: Rows) -> bool:
     """Insert one notice's rows (as `rows.assessment_rows` gives them) unless a newer version of it is stored;
     replaces an older one. Returns whether it was written. Call inside a transaction (`with db.conn:`)."""
