@@ -146,3 +146,9 @@ def test_awarded_value_is_the_notices_own_total_when_it_states_one(db):
     store(db, stated, unstated)
     assert queries.get_tender(db, "00000777-2024")["summary"]["awarded_value_eur"] == 250000.0
     assert queries.get_tender(db, "00000778-2024")["summary"]["awarded_value_eur"] == 100000.0
+
+
+@pytest.mark.parametrize("text", ["csrf_token", "l'école", "2.5", "e\u0301cole", "a-b_c"])
+def test_search_words_are_single_tokens_whatever_the_input(db, text):
+    """Text the tokenizer would cut (underscore, apostrophe, dot, a decomposed accent) is searched, not refused."""
+    assert queries.list_tenders(db, {"q": text})["total"] >= 0

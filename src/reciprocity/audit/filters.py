@@ -9,6 +9,7 @@ turned into a parameter, never pasted into SQL; a bad one raises ConfigError nam
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,7 +18,9 @@ from ..errors import ConfigError
 from .schema import FINDING_BITS, SORT_KEYS
 
 FTS = "n.rowid IN (SELECT rowid FROM notices_fts WHERE notices_fts MATCH ?)"
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word as FTS5's unicode61 tokenizer cuts it (letters and digits; "_" separates): each quoted word is then one
+# token, never a phrase (detail='column' has no phrase queries)
+_WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 12
 
 
@@ -25,7 +28,7 @@ def fts_query(text: str, column: str | None = None) -> str:
     """A safe FTS5 query from free text: every word must appear (as a word prefix), optionally in one column.
 
     Words are quoted, so FTS5 operators typed by a user (OR, NEAR, *, ", :) are searched as text, never run."""
-    words = _WORD.findall(str(text))[:MAX_TERMS]
+    words = _WORD.findall(unicodedata.normalize("NFC", str(text)))[:MAX_TERMS]
     if not words:
         raise ConfigError(f"nothing to search for in {text!r}")
     query = " AND ".join(f'"{word}"*' for word in words)
