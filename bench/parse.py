@@ -4,7 +4,9 @@ For each notice file (XML and JSON, schemas and documentation left out), the byt
 `--repeat` times with our `parse` and with the bare parser of the format (`lxml.etree.fromstring` for XML,
 `json.loads` for JSON); the best time of each file is kept. Times are CPU time of this process
 (`time.process_time`), so other work on a busy machine does not inflate them. Prints files/s and MB/s of both
-and the ratio ours / bare, overall and per format (issue 2 target: <= 3.0 on one core). Not a test.
+and the ratio ours / bare, overall and per format (issue 2 target: <= 3.0 on one core), then parse + assess
+(`assess` of every notice the file holds) against the same bare parse: the baseline of issue 13 item 4
+(target <= 3.5). Not a test.
 
     .venv/bin/python bench/parse.py [--corpus ../shared/corpus] [--repeat 3] [--json]
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reciprocity import parse
+from reciprocity import assess, parse
 from reciprocity.errors import ReciprocityError
 from reciprocity.parsers import detect_format
 
@@ -62,6 +64,16 @@ def ours(data: bytes, name: str) -> bool:
         return False
 
 
+def assessed(data: bytes, name: str) -> bool:
+    """Our parse, then the assessment of every notice: what `check` and an ingest worker do per file."""
+    try:
+        for notice in parse(data, name):
+            assess(notice)
+        return True
+    except ReciprocityError:
+        return False
+
+
 def best_time(repeat: int, function, *args) -> float:
     """The fastest of `repeat` runs of function(*args), in CPU seconds."""
     best = float("inf")
@@ -83,6 +95,7 @@ def measure(files: list[Path], corpus: Path, repeat: int) -> dict[str, dict[str,
         row["bytes"] += len(data)
         row["refused"] += not ours(data, name)
         row["ours"] += best_time(repeat, ours, data, name)
+        row["assessed"] += best_time(repeat, assessed, data, name)
         try:
             row["bare"] += best_time(repeat, bare, data, fmt)
         except (etree.XMLSyntaxError, ValueError):
@@ -97,14 +110,15 @@ def measure(files: list[Path], corpus: Path, repeat: int) -> dict[str, dict[str,
 def render(results: dict[str, dict[str, float]]) -> str:
     """The figures as a text table, one line per format and one overall."""
     header = (f"{'format':<10} {'files':>6} {'MB':>7} {'refused':>7} {'ours f/s':>9} {'ours MB/s':>9} "
-              f"{'bare f/s':>9} {'bare MB/s':>9} {'ours/bare':>9}")
+              f"{'bare f/s':>9} {'bare MB/s':>9} {'ours/bare':>9} {'+assess/bare':>12}")
     lines = [header, "-" * len(header)]
     for fmt, row in results.items():
         megabytes = row["bytes"] / 1e6
         lines.append(
             f"{fmt:<10} {int(row['files']):>6} {megabytes:>7.2f} {int(row['refused']):>7} "
             f"{row['files'] / row['ours']:>9.0f} {megabytes / row['ours']:>9.2f} "
-            f"{row['files'] / row['bare']:>9.0f} {megabytes / row['bare']:>9.2f} {row['ours'] / row['bare']:>9.2f}")
+            f"{row['files'] / row['bare']:>9.0f} {megabytes / row['bare']:>9.2f} {row['ours'] / row['bare']:>9.2f}"
+            f" {row['assessed'] / row['bare']:>12.2f}")
     return "\n".join(lines)
 
 
@@ -121,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results = measure(files, args.corpus, args.repeat)
     if args.json:
-        print(json.dumps({fmt: {**row, "ratio": row["ours"] / row["bare"]} for fmt, row in results.items()}))
+        print(json.dumps({fmt: {**row, "ratio": row["ours"] / row["bare"],
+                                "assess_ratio": row["assessed"] / row["bare"]} for fmt, row in results.items()}))
     else:
         print(f"{len(files)} files under {args.corpus}, best of {args.repeat} (CPU time), one process\n")
         print(render(results))

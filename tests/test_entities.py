@@ -45,7 +45,7 @@ def _db(winners: list[dict]) -> Database:
     ensure_schema(db)
     rows = []
     for i, winner in enumerate(winners):
-        rows.append({"id": f"n{i}#R0W0", "notice_id": f"n{i}", "result_id": f"n{i}#R0", "position": 0,
+        rows.append({"notice_id": f"n{i}", "result": 0, "position": 0,
                      "name": winner["name"], "country": winner.get("country"), "postcode": winner.get("postcode"),
                      "identifiers": json.dumps(winner.get("ids", [])), "identifier_types": "[]"})
     db["winners"].insert_all(rows)
@@ -53,8 +53,16 @@ def _db(winners: list[dict]) -> Database:
     return db
 
 
+def _winner_id(row: dict) -> str:
+    return f"{row['notice_id']}#R{row['result']}W{row['position']}"
+
+
 def _entity_of(db: Database) -> dict[str, str]:
-    return {row["id"]: row["entity_id"] for row in db["winners"].rows}
+    return {_winner_id(row): row["entity_id"] for row in db["winners"].rows}
+
+
+def _winner(db: Database, winner_id: str) -> dict:
+    return next(row for row in db["winners"].rows if _winner_id(row) == winner_id)
 
 
 def test_legal_forms_and_case_group_together():
@@ -84,7 +92,7 @@ def test_identifiers_win_over_names():
     entity = _entity_of(db)
     assert entity["n0#R0W0"] != entity["n1#R0W0"]
     assert entity["n0#R0W0"] == entity["n2#R0W0"]
-    row = db["winners"].get("n2#R0W0")
+    row = _winner(db, "n2#R0W0")
     assert (row["entity_method"], row["entity_score"], row["entity_matched"]) == ("identifier", 100.0,
                                                                                   "SIREN:552100554")
 
@@ -96,7 +104,7 @@ def test_fuzzy_names_join_with_their_score_and_postcodes_block():
               {"name": "Dupond Travaux Publics", "country": "FR", "postcode": "13001"}])
     entity = _entity_of(db)
     assert entity["n0#R0W0"] == entity["n1#R0W0"]
-    fuzzy = db["winners"].get("n1#R0W0")
+    fuzzy = _winner(db, "n1#R0W0")
     assert fuzzy["entity_method"] == "name-fuzzy" and 92 <= fuzzy["entity_score"] < 100
     assert fuzzy["entity_matched"] == "bluefors cryogenics"
     assert entity["n2#R0W0"] != entity["n3#R0W0"]  # close names, different known postcodes
@@ -121,8 +129,31 @@ def test_grouping_is_needed_only_when_winners_changed():
 
     db = _db([{"name": "Colas", "country": "FR"}])
     assert not needs_grouping(db)
-    db["winners"].insert({"id": "new#R0W0", "notice_id": "new", "result_id": "new#R0", "name": "Colas SA",
+    db["winners"].insert({"notice_id": "new", "result": 0, "position": 0, "name": "Colas SA",
                           "country": "FR", "identifiers": "[]", "identifier_types": "[]"})
     assert needs_grouping(db)
     group_winners(db)
     assert not needs_grouping(db) and db["entities"].count == 1
+
+
+def test_grouping_is_incremental_and_follows_replaced_notices(tmp_path):
+    """Only winners without an entity are matched; an entity that lost its winners with a replaced notice goes."""
+    from test_store import make_assessment, store
+
+    from reciprocity.audit.store import open_db
+
+    db = open_db(tmp_path / "grouping.db")
+    store(db, make_assessment("00000001-2024", winners=[("Colas SAS", "FR", "FR", ["55210055400013"])]),
+          make_assessment("00000002-2024", winners=[("Eurovia", "FR", "FR", [])]))
+    assert group_winners(db) == {"winners": 2, "entities": 2}
+    colas = db.execute("SELECT entity_id FROM winners WHERE name = 'Colas SAS'").fetchone()[0]
+    store(db, make_assessment("00000003-2024", winners=[("COLAS", "FR", "FR", [])]))
+    assert group_winners(db) == {"winners": 1, "entities": 2}  # one new winner, matched by name
+    assert db.execute("SELECT entity_id FROM winners WHERE name = 'COLAS'").fetchone()[0] == colas
+    assert db["entities"].get(colas)["members"] == 2
+    store(db, make_assessment("00000002-2024", version="2", winners=[("Spie Batignolles", "FR", "FR", [])]))
+    assert group_winners(db) == {"winners": 1, "entities": 2}  # Eurovia's entity had no winner left
+    assert {row["name"] for row in db["entities"].rows} == {"COLAS", "Spie Batignolles"}  # ties: first by name
+    full = group_winners(db, full=True)
+    assert full == {"winners": 3, "entities": 2}
+    assert db.execute("SELECT entity_id FROM winners WHERE name = 'COLAS'").fetchone()[0] == colas

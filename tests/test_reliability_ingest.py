@@ -24,6 +24,8 @@ from hostile import CLI, GB, deadline, decp_with_raw_value, limited, sample, wit
 from reciprocity.audit import ingest as ingest_module
 from reciprocity.audit import pool
 from reciprocity.audit.ingest import ingest
+from reciprocity.audit.records import unpack
+from reciprocity.audit.rows import to_json
 from reciprocity.audit.store import open_db, start_run
 from reciprocity.errors import IngestError
 
@@ -257,7 +259,7 @@ def test_notices_with_absurd_amounts_or_counts_are_stored(tmp_path):
     result = stored(db)
     assert result["notices"] == GOOD_NOTICES and result["errors"] == [] and result["runs"] == ["done"]
     with sqlite3.connect(db) as conn:
-        warnings = " ".join(n for (n,) in conn.execute("SELECT notice_json FROM notices"))
+        warnings = " ".join(to_json(unpack(n)) for (n,) in conn.execute("SELECT notice FROM notice_documents"))
     assert "beyond any real amount" in warnings and "NB_TENDERS_RECEIVED" in warnings and "-5000" in warnings
 
 

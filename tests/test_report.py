@@ -105,3 +105,64 @@ def test_scoreboard_data_is_strict(tmp_path):
 def test_every_scoreboard_reference_has_a_source():
     for entry in report_module.scoreboard()["indicators"].values():
         assert entry["source"]
+
+
+def _rows_as_frames(db) -> dict:
+    """The store's rows as narrow pandas frames, as a Parquet dataset of `assessment_rows` tables would give."""
+    import pandas as pd
+
+    def frame(sql: str) -> pd.DataFrame:
+        cursor = db.execute(sql)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+    return {"notices": frame("SELECT id, year, buyer_country, cpv_division, kind, buyer_name, lots_count,"
+                             " buyer_identifiers, cpv_main, winners_count FROM notices"),
+            "results": frame("SELECT notice_id, position, received_total, received_sme, value, value_eur,"
+                             " winners_count FROM results"),
+            "winners": frame("SELECT notice_id, result, origin_class, sme, identifiers, name, country, entity_id"
+                             " FROM winners")}
+
+
+def test_the_same_report_from_sql_cubes_materialised_cubes_and_pandas_frames(db):
+    from reciprocity.audit import aggregates
+    from reciprocity.audit.stats import cubes_from_frames, report_from_cubes
+
+    live = compute_report(db)
+    assert not aggregates.is_current(db)
+    aggregates.refresh(db)
+    assert aggregates.is_current(db)
+    assert compute_report(db) == live
+    assert compute_report(db, {"year": 2024, "buyer_country": "fr"}) == {
+        **compute_report(db, {"year": 2024, "buyer_country": "fr", "buyer": ""}), "filters": {"year": 2024,
+                                                                                             "buyer_country": "fr"}}
+    from_frames = report_from_cubes(cubes_from_frames(_rows_as_frames(db)), None, live["ranked_tenders"])
+    assert json.dumps(from_frames, sort_keys=True) == json.dumps(live, sort_keys=True)
+
+
+def test_materialised_cubes_are_not_read_once_the_store_changed(db):
+    from reciprocity.audit import aggregates
+
+    aggregates.refresh(db)
+    before = compute_report(db)["counts"]["notices"]
+    store(db, make_assessment("00000009-2024"))
+    assert not aggregates.is_current(db)
+    assert compute_report(db)["counts"]["notices"] == before + 1
+
+
+def test_cube_filters_agree_with_the_rows(db):
+    from reciprocity.audit import aggregates
+
+    aggregates.refresh(db)
+    for filters in ({"year": 2024}, {"buyer_country": "DE"}, {"cpv": "45"}, {"kind": "result"}):
+        from_cube = compute_report(db, filters)
+        aggregates_cubes = aggregates.stored_cubes(db, filters)
+        assert aggregates_cubes is not None
+        live = report_from_cubes_live(db, filters)
+        assert from_cube == live, filters
+
+
+def report_from_cubes_live(db, filters):
+    from reciprocity.audit import aggregates
+    from reciprocity.audit.stats import ranked_tenders, report_from_cubes
+
+    return report_from_cubes(aggregates.compute_cubes(db, filters), filters, ranked_tenders(db, filters))

@@ -16,7 +16,7 @@ from reciprocity.parsers import sniff
 from .checking import ACCEPTED_TYPES, JSON_TYPES, check_document
 from .db import cached_query, get_db
 from .errors import ApiError
-from .filters import filters_from_args, page_from_args
+from .filters import filters_from_args, order_from_args, page_from_args
 from .openapi import openapi_document
 from .rules import rules_catalogue
 
@@ -41,9 +41,11 @@ def check() -> Response:
 
 @bp.get("/tenders")
 def tenders() -> Response:
-    """One page of tenders matching the filters, with the total."""
+    """One page of tenders matching the filters, in the asked order, with the total and the next page's cursor."""
     page, per_page = page_from_args(request.args)
-    return jsonify(queries.list_tenders(get_db(), filters_from_args(request.args), page, per_page))
+    sort, after = order_from_args(request.args)
+    return jsonify(queries.list_tenders(get_db(), filters_from_args(request.args), page, per_page, sort=sort,
+                                        after=after))
 
 
 @bp.get("/tenders/<path:notice_id>")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from reciprocity.audit.store import open_db
+from reciprocity.audit.store import generation, open_db
 
 
 def get_db() -> Database:
@@ -34,11 +34,7 @@ def init_app(app: Flask) -> None:
 
 _CACHE: dict[tuple, Any] = {}
 _CACHE_SIZE = 64
-_CACHE_SECONDS = 60  # the longest an answer is kept, even if the markers below miss a change
-# Cheap markers that move when an ingest writes (the file's mtime does not help: closing a WAL database
-# rewrites its -wal file on every request).
-_STATE_SQL = ("SELECT (SELECT max(rowid) FROM notices), (SELECT count(*) FROM notices),"
-              " (SELECT max(rowid) FROM winners), (SELECT max(finished) FROM ingest_runs)")
+_CACHE_SECONDS = 60  # the longest an answer is kept, even if the store's generation missed a change
 
 
 def cached_query(function: Callable[..., Any], *args: Any) -> Any:
@@ -47,7 +43,8 @@ def cached_query(function: Callable[..., Any], *args: Any) -> Any:
     Aggregates over a large store (filter dropdowns, the report's figures) take a second; they change only
     when an ingest writes, so each worker keeps its last answers for at most a minute.
     """
-    state = tuple(get_db().execute(_STATE_SQL).fetchone())
+    state = generation(get_db())  # moves with every batch an ingest writes (the file's mtime does not help:
+    # closing a WAL database rewrites its -wal file on every request)
     key = (function.__module__, function.__qualname__, current_app.config["DATABASE"], repr(args), state,
            int(time.monotonic() // _CACHE_SECONDS))
     if key not in _CACHE:

@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from reciprocity.audit.filters import DEFAULT_SORT, SORTS
 from reciprocity.audit.queries import FILTERS, MAX_PER_PAGE
 from reciprocity.errors import ConfigError
 from reciprocity.model import KINDS, ORIGIN_CLASSES, SEVERITIES
@@ -23,7 +24,8 @@ _TEXT = {"type": "string", "maxLength": MAX_TEXT}
 # parameter -> (JSON schema, description); the OpenAPI document lists exactly these
 FILTER_PARAMS: dict[str, tuple[dict[str, Any], str]] = {
     "buyer_country": ({"type": "string", "pattern": "^[A-Za-z]{2}$"}, "buyer country, ISO alpha-2"),
-    "buyer": (_TEXT, "part of the buyer's name"),
+    "buyer": (_TEXT, "words of the buyer's name (full-text search, word prefixes)"),
+    "q": (_TEXT, "words that must all appear (as word prefixes) in the title, buyer or winner names"),
     "year": ({"type": "integer", "minimum": 1900, "maximum": 2100}, "year of dispatch"),
     "cpv": ({"type": "string", "pattern": "^[0-9]{1,8}$"}, "CPV prefix, e.g. 33 or 331"),
     "origin_class": ({"type": "string", "enum": list(ORIGIN_CLASSES)}, "at least one winner of this origin class"),
@@ -31,6 +33,20 @@ FILTER_PARAMS: dict[str, tuple[dict[str, Any], str]] = {
     "severity": ({"type": "string", "enum": list(SEVERITIES)}, "at least one flagged finding of this severity"),
     "kind": ({"type": "string", "enum": list(KINDS)}, "notice kind"),
     "min_priority": ({"type": "number", "minimum": 0, "maximum": 100}, "minimum benefit priority"),
+    "procedure_type": (_TEXT, "procedure type code, e.g. open"),
+    "buyer_category": (_TEXT, "buyer category: central, sub-central, utilities, defence"),
+    "date_from": ({"type": "string", "format": "date"}, "dispatch date (else publication date) on or after"),
+    "date_to": ({"type": "string", "format": "date"}, "dispatch date (else publication date) on or before"),
+    "value_min": ({"type": "number", "minimum": 0, "maximum": 1e15}, "EUR value (awarded when known, else "
+                  "estimated) at least"),
+    "value_max": ({"type": "number", "minimum": 0, "maximum": 1e15}, "EUR value (awarded when known, else "
+                  "estimated) at most"),
+}
+ORDER_PARAMS: dict[str, tuple[dict[str, Any], str]] = {
+    "sort": ({"type": "string", "enum": list(SORTS), "default": DEFAULT_SORT}, "order of the list; notices without "
+             "the sort's value (no date, no value) come last"),
+    "after": ({"type": "string", "maxLength": 400}, "the `next` cursor of the previous page: the page starts right "
+              "after it"),
 }
 PAGE_PARAMS: dict[str, tuple[dict[str, Any], str]] = {
     "page": ({"type": "integer", "minimum": 1, "maximum": 10_000_000, "default": 1}, "page number"),
@@ -71,6 +87,7 @@ def _range(schema: dict[str, Any]) -> str:
 def declared(key: str) -> tuple[dict[str, Any], str]:
     """(schema, description) of a query parameter; a filter not declared above is a short text."""
     return FILTER_PARAMS.get(key) or PAGE_PARAMS.get(key) or (_TEXT, key.replace("_", " "))
+PAGE_SIZES = (10, 25, 50, 100, 250)  # the choices the list page offers (the API takes any up to MAX_PER_PAGE)
 
 
 def filters_from_args(args: MultiDict[str, str]) -> dict[str, Any]:
@@ -91,3 +108,10 @@ def page_from_args(args: MultiDict[str, str]) -> tuple[int, int]:
         raw = args.get(key, "").strip()
         found.append(checked(key, raw, schema) if raw else schema["default"])
     return found[0], found[1]
+
+
+def order_from_args(args: MultiDict[str, str]) -> tuple[str, str | None]:
+    """(sort, after) from the query string: the list's order and the cursor of the page to start after."""
+    found = {key: checked(key, args[key].strip(), schema) for key, (schema, _) in ORDER_PARAMS.items()
+             if args.get(key, "").strip()}
+    return found.get("sort", DEFAULT_SORT), found.get("after")

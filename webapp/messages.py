@@ -245,3 +245,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules.date": ("Date", "Date"),
     "rules.effect": ("Effet", "Effect"),
 }
+
+from .listing_messages import LISTING_MESSAGES  # noqa: E402  (the list's controls, issue 14)
+
+MESSAGES.update(LISTING_MESSAGES)

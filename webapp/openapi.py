@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from reciprocity.audit.filters import SORTS
 from reciprocity.audit.queries import MAX_PER_PAGE
 from reciprocity.model import AREAS, KINDS, ORIGIN_CLASSES, SEVERITIES, STATUSES
 
 from .checking import ACCEPTED_TYPES
 from .filters import FILTER_KEYS, declared
+from .filters import ORDER_PARAMS as ORDER_SCHEMAS
 from .filters import PAGE_PARAMS as PAGE_SCHEMAS
 
 
@@ -90,10 +92,15 @@ SCHEMAS: dict[str, Any] = {
         "dispatch_date": _nullable(STR), "year": _nullable(INT), "cpv_main": _nullable(STR),
         "estimated_value": _nullable(STR), "estimated_currency": _nullable(STR), "sme_score": _nullable(NUM),
         "benefit_priority": _nullable(NUM), "benefit_reasons": {"type": "array"},
-        "flagged_codes": {"type": "array", "items": STR}}, additionalProperties=True),
+        "flagged_codes": {"type": "array", "items": STR}, "awarded_value_eur": _nullable(NUM),
+        "estimated_value_eur": _nullable(NUM), "buyer_category": _nullable(STR), "cpv_division": _nullable(STR)},
+        additionalProperties=True),
     "TenderPage": _obj({"total": {**INT, "minimum": 0}, "page": {**INT, "minimum": 1},
                         "per_page": {**INT, "minimum": 1, "maximum": MAX_PER_PAGE},
-                        "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}}}),
+                        "items": {"type": "array", "items": {"$ref": REF + "TenderSummary"}},
+                        "sort": {**STR, "enum": list(SORTS)},
+                        "next": _nullable({**STR, "description": "cursor of the next page (pass as `after`)"})},
+                       required=["total", "page", "per_page", "items"]),
     "StoredWinner": _obj({"id": STR, "result_id": STR, "lot_id": _nullable(STR), "position": INT,
                           "name": _nullable(STR), "country": _nullable(STR),
                           "origin_class": _nullable({**STR, "enum": list(ORIGIN_CLASSES)}),
@@ -156,6 +163,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 # the very declarations the code checks each value with (filters.py)
 FILTER_PARAMS = [_query(name, *declared(name)) for name in FILTER_KEYS]
 PAGE_PARAMS = [_query(name, *spec) for name, spec in PAGE_SCHEMAS.items()]
+ORDER_PARAMS = [_query(name, *spec) for name, spec in ORDER_SCHEMAS.items()]
 # a body with something in it: an empty or blank body is the 400 "empty-body"
 FILLED = {"minLength": 1, "pattern": "\\S"}
 BAD = _error("bad input: unreadable notice, unsafe XML, unknown filter or invalid value")
@@ -189,8 +197,9 @@ def _paths() -> dict[str, Any]:
                           "413": _error("body larger than the upload limit (RECIPROCITY_MAX_UPLOAD)"),
                           "415": _error("Content-Type not accepted, or XML sent as JSON")}}},
         "/tenders": {"get": {
-            "operationId": "listTenders", "summary": "Tenders matching the filters, highest benefit priority first",
-            "parameters": FILTER_PARAMS + PAGE_PARAMS,
+            "operationId": "listTenders", "summary": "Tenders matching the filters, in the asked order (default: "
+            "highest benefit priority first)",
+            "parameters": FILTER_PARAMS + ORDER_PARAMS + PAGE_PARAMS,
             "responses": {"200": _ok("one page of tenders", {"$ref": REF + "TenderPage"}), "400": BAD}}},
         "/tenders/{notice_id}": {"get": {
             "operationId": "getTender", "summary": "One stored tender: its Assessment and the stored-only fields",

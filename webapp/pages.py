@@ -21,14 +21,17 @@ from .charts import overview_charts
 from .checking import check_document
 from .db import cached_query, get_db
 from .errors import status_of
-from .filters import FILTER_KEYS, filters_from_args, page_from_args
+from .filters import FILTER_KEYS, PAGE_SIZES, filters_from_args, order_from_args, page_from_args
 from .forms import DraftForm, UploadForm, asked_format, choices
 from .i18n import current_language, translate
+from .listing import pager
+from .listing import register as register_listing
 from .present import prepare_assessment
 from .reports import decode_document, draft_source, respond, upload_source
 from .rules import instruments_catalogue, rules_catalogue
 
 bp = Blueprint("pages", __name__)
+register_listing(bp)
 
 
 def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200,
@@ -99,25 +102,22 @@ def overview() -> str:
 
 @bp.get("/tenders")
 def tenders() -> str:
-    """The filterable, paginated list of tenders, with export links."""
+    """The searchable, sortable, paginated list of tenders, with export links."""
     filters = filters_from_args(request.args)
     page, per_page = page_from_args(request.args)
-    listing = queries.list_tenders(get_db(), filters, page, per_page)
+    sort, after = order_from_args(request.args)
+    listing = queries.list_tenders(get_db(), filters, page, per_page, sort=sort, after=after)
     return render_template("tenders.html", listing=listing, filters=filters, filter_keys=FILTER_KEYS,
-                           options=cached_query(queries.filter_options), pages=_pages(listing))
-
-
-def _pages(listing: dict[str, Any]) -> dict[str, int | None]:
-    last = max(1, -(-listing["total"] // listing["per_page"]))
-    page = listing["page"]
-    return {"last": last, "previous": page - 1 if page > 1 else None, "next": page + 1 if page < last else None}
+                           options=cached_query(queries.filter_options), pages=pager(listing),
+                           page_sizes=PAGE_SIZES, sort=sort)
 
 
 @bp.get("/tenders.<any(csv, xlsx):fmt>")
 def tenders_export(fmt: str) -> Response:
-    """The filtered tender list as CSV or XLSX (the same query as the page)."""
+    """The filtered tender list as CSV or XLSX (the same query and order as the page)."""
+    sort, _ = order_from_args(request.args)
     return exports.tenders_response(get_db(), current_app.config["DATABASE"], filters_from_args(request.args), fmt,
-                                    request.args.get("dialect"))
+                                    request.args.get("dialect"), sort)
 
 
 @bp.get("/tenders/<path:notice_id>")

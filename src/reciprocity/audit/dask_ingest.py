@@ -118,7 +118,7 @@ def _store_document(db: Database, document: Document, max_bytes: int, now: str) 
                 )
                 errors += 1
                 continue
-            store.write_notice(db, rows)
+            store.write_batch(db, [rows])  # rows ready to insert, as the ingest writer gets them
             notices += 1
     except Exception as exc:  # the whole document is unreadable (malformed, unknown format, unsafe XML…)
         store.record_error(db, document.file, document.member, _error_text(exc), None)

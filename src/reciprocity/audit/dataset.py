@@ -27,10 +27,11 @@ from sqlite_utils import Database
 
 from ..errors import ConfigError
 from . import store
+from .schema import NOTICE_TABLES
 
 PREFIX = "batch-"
 TMP_PREFIX = ".tmp-"
-ARROW_TYPES = {"TEXT": pa.string(), "INTEGER": pa.int64(), "REAL": pa.float64()}
+ARROW_TYPES = {"TEXT": pa.string(), "INTEGER": pa.int64(), "REAL": pa.float64(), "BLOB": pa.binary()}
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +46,10 @@ DATASET_EXCLUDES = ("entities", "ingest_runs")  # computed over the whole databa
 
 
 def dataset_tables() -> list[str]:
-    """The store tables a partition holds: every one but those in DATASET_EXCLUDES."""
-    return [name for name in table_columns() if name not in DATASET_EXCLUDES]
+    """The store tables a partition holds: a notice's rows (`rows.assessment_rows`), the finding texts they share,
+    and the ingest log; not the lookup, search and state tables the store derives from them."""
+    keep = (*NOTICE_TABLES, "finding_texts", "ingest_errors", "ingest_files")
+    return [name for name in table_columns() if name in keep and name not in DATASET_EXCLUDES]
 
 
 def arrow_table(db: Database, table: str) -> pa.Table:

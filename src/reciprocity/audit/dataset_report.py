@@ -67,7 +67,8 @@ def _filtered(notices: pd.DataFrame, filters: dict[str, Any] | None) -> pd.DataF
 def _children(output, table: str, notices: pd.DataFrame) -> pd.DataFrame:
     columns = [name for name, _ in dataset.table_columns()[table]]
     frame = dataset.keep_children(read_frame(output, table, columns), notices)
-    return frame.sort_values("id", kind="stable").reset_index(drop=True)
+    keys = [c for c in ("notice_id", "result", "position") if c in frame.columns]  # a child's key (schema.py)
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def _with_notice_columns(winners: pd.DataFrame, notices: pd.DataFrame) -> pd.DataFrame:
@@ -107,7 +108,7 @@ def dataset_frames(output: str | os.PathLike, filters: dict[str, Any] | None) ->
     frames = {
         "notices": notices,
         "results": _children(output, "results", notices),
-        "winners": _with_notice_columns(_children(output, "winners", notices), notices),
+        "winners": _children(output, "winners", notices),  # the report joins its notice's columns itself
     }
     return frames, notices
 

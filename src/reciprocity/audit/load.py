@@ -31,7 +31,7 @@ def _notice_rows(tables: dict[str, list[dict]]) -> list[dict[str, list[dict]]]:
     """One partition's rows regrouped per notice: {"notices": [row], child table: its rows}, as rows.py gives."""
     children: dict[str, dict[str, list[dict]]] = {}
     for table, rows in tables.items():
-        if table != "notices" and table not in LOG_TABLES:
+        if table not in ("notices", "finding_texts") and table not in LOG_TABLES:  # texts are shared: loaded first
             by_notice = defaultdict(list)
             for row in rows:
                 by_notice[row["notice_id"]].append(row)
@@ -46,6 +46,7 @@ def _load_partition(db, partition, years: set[int], countries: set[str], run: in
     tables = {t: dataset.read_table(partition, t).to_pylist() for t in dataset.dataset_tables()}
     counts = {"notices": 0, "written": 0, "errors": 0}
     with db.conn:
+        store.insert_texts(db, tables.get("finding_texts", []))
         for rows in _notice_rows(tables):
             if _wanted(rows["notices"][0], years, countries):
                 counts["notices"] += 1

@@ -1,10 +1,13 @@
-"""The SQLite store (sqlite-utils): schema, notice -> rows, and idempotent writes keyed on notice ids.
+"""The SQLite store: open it, and write notices' rows idempotently, in batches, keyed on notice ids.
 
-Every key derives from the notice id, so ingesting the same file twice changes nothing. A notice's child rows
-(lots, results, winners, findings) are deleted and replaced with it, in the caller's transaction. When two
-records share a notice id (or an unpublished eForms notice UUID), the one with the higher `version_key`
-(eForms BT-757 version, then dispatch date, then a content hash as a tie-break) is kept, whatever the order in
-which they arrive: that is what makes a resumed or parallel ingest end with the same database as a clean run.
+Every key derives from the notice id, so ingesting the same file twice changes nothing. A notice's rows
+(document, lots, results, winners, findings, search entry) are deleted and replaced with it, in the caller's
+transaction: one notice's rows always commit together. When two records share a notice id (or an unpublished
+eForms notice UUID), the one with the higher `version_key` (eForms BT-757 version, then dispatch date, then a
+content hash as a tie-break) is kept, whatever the order in which they arrive: that is what makes a resumed or
+parallel ingest end with the same database as a clean run.
+
+sqlite-utils is imported only to open a database: ingest workers import this package without it (nor pandas).
 """
 
 from __future__ import annotations
@@ -12,78 +15,37 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
+from .rows import Rows, as_tuples, notice_family, to_json, version_key
+from .schema import COLUMNS, FINDING_BITS, NOTICE_TABLES, ensure_schema
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = ["DEFAULT_DB", "open_db", "as_db", "ensure_schema", "write_notice", "write_batch", "delete_notice",
+           "notice_family", "version_key", "insert_rows", "generation"]
 
 DEFAULT_DB = "reciprocity.db"
-CHILD_TABLES = ("lots", "results", "winners", "findings")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS notices (
-    id TEXT PRIMARY KEY, family TEXT NOT NULL, version_key TEXT NOT NULL,
-    source_format TEXT, schema_version TEXT, form TEXT, kind TEXT, publication_number TEXT, notice_uuid TEXT,
-    version TEXT, dispatch_date TEXT, publication_date TEXT, year INTEGER,
-    buyer_name TEXT, buyer_country TEXT, buyer_identifiers TEXT, buyer_legal_type TEXT,
-    cpv_main TEXT, cpv_division TEXT, contract_nature TEXT, procedure_type TEXT,
-    estimated_value TEXT, estimated_currency TEXT, estimated_value_eur REAL,
-    title TEXT, lots_count INTEGER, results_count INTEGER, winners_count INTEGER, sme_score REAL,
-    benefit_priority REAL, benefit_reasons TEXT, flagged_codes TEXT, parse_warnings_count INTEGER,
-    notice_json TEXT, assessment_json TEXT, source_file TEXT
-);
-CREATE TABLE IF NOT EXISTS lots (
-    id TEXT PRIMARY KEY, notice_id TEXT NOT NULL, position INTEGER, lot_id TEXT, title TEXT, cpv_main TEXT,
-    estimated_value TEXT, estimated_currency TEXT, sme_suitable INTEGER
-);
-CREATE TABLE IF NOT EXISTS results (
-    id TEXT PRIMARY KEY, notice_id TEXT NOT NULL, position INTEGER, lot_id TEXT, status TEXT,
-    received_total INTEGER, received_sme INTEGER, received_other_eea INTEGER, received_non_eea INTEGER,
-    value TEXT, currency TEXT, value_eur REAL, winners_count INTEGER, contract_date TEXT
-);
-CREATE TABLE IF NOT EXISTS winners (
-    id TEXT PRIMARY KEY, notice_id TEXT NOT NULL, result_id TEXT NOT NULL, lot_id TEXT, position INTEGER,
-    name TEXT, country TEXT, postcode TEXT, city TEXT, identifiers TEXT, identifier_types TEXT, size TEXT,
-    origin_class TEXT, value TEXT, currency TEXT, value_eur REAL,
-    entity_id TEXT, entity_method TEXT, entity_score REAL, entity_matched TEXT
-);
-CREATE TABLE IF NOT EXISTS findings (
-    id TEXT PRIMARY KEY, notice_id TEXT NOT NULL, position INTEGER, code TEXT, severity TEXT, area TEXT,
-    status TEXT, lot TEXT, message TEXT, message_fr TEXT, legal_ref TEXT, confidence TEXT, evidence TEXT
-);
-CREATE TABLE IF NOT EXISTS entities (
-    id TEXT PRIMARY KEY, name TEXT, country TEXT, identifiers TEXT, method TEXT, members INTEGER,
-    names TEXT, awards INTEGER
-);
-CREATE TABLE IF NOT EXISTS ingest_runs (
-    id INTEGER PRIMARY KEY, started TEXT, finished TEXT, paths TEXT, workers INTEGER, files INTEGER,
-    skipped INTEGER, notices INTEGER, errors INTEGER, status TEXT
-);
-CREATE TABLE IF NOT EXISTS ingest_files (
-    file TEXT PRIMARY KEY, sha1 TEXT, notices INTEGER, errors INTEGER, run INTEGER, done_at TEXT
-);
-CREATE TABLE IF NOT EXISTS ingest_errors (
-    id TEXT PRIMARY KEY, file TEXT, member TEXT, error TEXT, run INTEGER
-);
-"""
-
-# The filters of the report and the web (queries.py) each have an index.
-INDEXES = {
-    "notices": ["family", "buyer_country", "year", "cpv_division", "buyer_name", "benefit_priority", "kind",
-                "source_file", "cpv_main"],
-    "lots": ["notice_id"],
-    "results": ["notice_id"],
-    "winners": ["notice_id", "origin_class, notice_id", "entity_id", "country", "name"],
-    "findings": ["notice_id", "code, status, notice_id", "severity, status, notice_id"],
-    "ingest_errors": ["file"],
-}
+# notices and findings are inserted with the rowid the writer gives them (notices_fts shares the notice's)
+_ROWID = ("notices", "findings")
+_INSERT = {table: f"INSERT INTO {table} ({'rowid, ' if table in _ROWID else ''}{', '.join(cols)}) VALUES"
+           f" ({', '.join('?' * (len(cols) + (table in _ROWID)))})" for table, cols in COLUMNS.items()}
+_NOTICE = {name: i for i, name in enumerate(COLUMNS["notices"])}
+_WINNER_NAME = COLUMNS["winners"].index("name")
+_TEXT_ID = COLUMNS["finding_texts"].index("id")
+_POSITION = COLUMNS["findings"].index("position")
+_FTS_INSERT = "INSERT INTO notices_fts (rowid, title, buyer, winners) VALUES (?, ?, ?, ?)"
 
 
 def open_db(path: str | os.PathLike = DEFAULT_DB, create: bool = True) -> Database:
     """Open (and create the schema of) the store, in WAL mode so readers go on while a batch writes."""
+    from sqlite_utils import Database
+
     target = Path(path)
     if not create and not target.exists():
         raise ConfigError(f"database {target} does not exist (run `reciprocity ingest` first)")
@@ -91,41 +53,21 @@ def open_db(path: str | os.PathLike = DEFAULT_DB, create: bool = True) -> Databa
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=30000")
+    db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache: the list's indexes stay in memory
     if create:
         ensure_schema(db)
     return db
 
 
-def ensure_schema(db: Database) -> None:
-    """Create the tables and the filter indexes when missing (older single-column ones are dropped)."""
-    db.executescript(SCHEMA)
-    for old in ("idx_findings_status", "idx_findings_code", "idx_findings_severity", "idx_winners_origin_class"):
-        db.execute(f"DROP INDEX IF EXISTS {old}")
-    for table, columns in INDEXES.items():
-        for column in columns:
-            name = "_".join(c.strip() for c in column.split(","))
-            db.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{name} ON {table} ({column})")
-    # list_tenders orders by (benefit_priority DESC, id): this index serves the order and the page.
-    db.execute("CREATE INDEX IF NOT EXISTS idx_notices_priority_id ON notices (benefit_priority DESC, id)")
+def as_db(db: Database | sqlite3.Connection | str | os.PathLike) -> Database:
+    """A sqlite_utils Database for any of the handles callers hold (a path is opened, never created)."""
+    from sqlite_utils import Database
 
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def notice_family(notice: dict) -> str:
-    """The key two versions of one notice share: its id, or the eForms notice UUID (BT-701) when unpublished."""
-    if not notice.get("publication_number") and notice.get("notice_uuid"):
-        return f"uuid:{notice['notice_uuid']}"
-    return str(notice["id"])
-
-
-def version_key(notice: dict) -> str:
-    """A sortable key: the higher one is the newer version (BT-757 version, dispatch date, content hash)."""
-    version = str(notice.get("version") or "")
-    number = int(version) if version.isascii() and version.isdigit() and len(version) <= 8 else 0  # not "²"
-    digest = hashlib.sha1(_json(notice).encode()).hexdigest()
-    return f"{number:08d}|{notice.get('dispatch_date') or ''}|{digest}"
+    if isinstance(db, Database):
+        return db
+    if isinstance(db, sqlite3.Connection):
+        return Database(db)
+    return open_db(db, create=False)
 
 
 def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
@@ -139,27 +81,125 @@ def insert_rows(db: Database, table: str, rows: list[dict]) -> None:
     db.conn.executemany(sql, ([row[c] for c in columns] for row in rows))
 
 
-def write_notice(db: Database, rows: dict[str, list[dict]]) -> bool:
-    """Insert one notice's rows unless a newer version of it is stored; replaces an older one. Returns whether
-    it was written. Call inside a transaction (`with db.conn:`)."""
-    notice = rows["notices"][0]
-    stored = db.execute("SELECT id, version_key FROM notices WHERE family = ? OR id = ?",
-                        [notice["family"], notice["id"]]).fetchall()
-    if any(key >= notice["version_key"] for _, key in stored):
-        return False
-    for stored_id, _ in stored:
-        delete_notice(db, stored_id)
-    for table in ("notices", *CHILD_TABLES):
-        if rows.get(table):
-            insert_rows(db, table, rows[table])
-    return True
+def _fts_winners(names: Iterable[str | None]) -> str:
+    """The winners' names as one search column (the same text is needed to remove the entry later)."""
+    return "\n".join(name for name in names if name)
+
+
+def _newest(batch: list[dict[str, list[tuple]]]) -> list[dict[str, list[tuple]]]:
+    """One notice per family and per id within a batch: the highest version key (ties: the later one)."""
+    chosen: dict[int, dict[str, list[tuple]]] = {}  # position in the batch -> rows
+    holder: dict[str, int] = {}  # family or "id:<id>" -> position of the rows holding it
+    for position, rows in enumerate(batch):
+        notice = rows["notices"][0]
+        names = (notice[_NOTICE["family"]], f"id:{notice[_NOTICE['id']]}")
+        rivals = {holder[name] for name in names if name in holder}
+        if any(chosen[r]["notices"][0][_NOTICE["version_key"]] > notice[_NOTICE["version_key"]] for r in rivals):
+            continue
+        for rival in rivals:
+            old = chosen.pop(rival)["notices"][0]
+            holder.pop(old[_NOTICE["family"]], None)
+            holder.pop(f"id:{old[_NOTICE['id']]}", None)
+        chosen[position] = rows
+        holder.update(dict.fromkeys(names, position))
+    return [chosen[position] for position in sorted(chosen)]
+
+
+def _stored_versions(db: Database, notices: list[tuple]) -> dict[str, set[tuple[str, str]]]:
+    """(id, version key) of the stored notices sharing a family or an id with these, by family and by "id:<id>"."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for start in range(0, len(notices), 400):  # 800 parameters a query, far below SQLite's limit
+        part = notices[start:start + 400]
+        marks = ", ".join("?" * len(part))
+        sql = f"SELECT id, family, version_key FROM notices WHERE family IN ({marks}) OR id IN ({marks})"
+        params = [n[_NOTICE["family"]] for n in part] + [n[_NOTICE["id"]] for n in part]
+        for notice_id, family, key in db.conn.execute(sql, params):
+            found.setdefault(family, set()).add((notice_id, key))
+            found.setdefault(f"id:{notice_id}", set()).add((notice_id, key))
+    return found
+
+
+def write_batch(db: Database, batch: list[dict[str, list[tuple]]], known_texts: set[bytes] | None = None) -> int:
+    """Insert notices' rows (tuples in schema column order, as `rows.as_tuples` gives) unless a newer version of
+    a notice is stored; older versions are replaced. Call inside a transaction; returns how many were written.
+
+    `known_texts` holds the finding text ids already stored (the ingest writer keeps it across batches)."""
+    known = set() if known_texts is None else known_texts
+    tables: dict[str, list[tuple]] = {table: [] for table in (*NOTICE_TABLES, "finding_texts")}
+    fts: list[tuple] = []
+    batch = _newest(batch)
+    stored = _stored_versions(db, [rows["notices"][0] for rows in batch])
+    first = _next_rowid(db)  # deletes below only free rowids under it
+    for rows in batch:
+        notice = rows["notices"][0]
+        versions = stored.get(notice[_NOTICE["family"]], set()) | stored.get(f"id:{notice[_NOTICE['id']]}", set())
+        if any(key >= notice[_NOTICE["version_key"]] for _, key in versions):
+            continue
+        for stored_id, _ in versions:
+            delete_notice(db, stored_id)
+        rowid = first + len(fts)
+        if len(rows.get("findings", ())) >> FINDING_BITS:
+            raise ValueError(f"notice {notice[_NOTICE['id']]} has more findings than a rowid range holds")
+        tables["notices"].append((rowid, *notice))
+        tables["findings"].extend(((rowid << FINDING_BITS) + f[_POSITION], *f) for f in rows.get("findings", ()))
+        for table in ("notice_documents", "lots", "results", "winners"):
+            tables[table].extend(rows.get(table, ()))
+        for text in rows.get("finding_texts", ()):
+            if text[_TEXT_ID] not in known:
+                tables["finding_texts"].append(text)
+                known.add(text[_TEXT_ID])
+        fts.append((rowid, notice[_NOTICE["title"]], notice[_NOTICE["buyer_name"]],
+                    _fts_winners(w[_WINNER_NAME] for w in rows.get("winners", ()))))
+    for table, table_rows in tables.items():
+        if table_rows:
+            verb = "INSERT OR IGNORE" if table == "finding_texts" else "INSERT"
+            db.conn.executemany(_INSERT[table].replace("INSERT", verb, 1), table_rows)
+    db.conn.executemany(_FTS_INSERT, fts)
+    if fts:
+        db.conn.execute("UPDATE store_state SET generation = generation + 1")
+    return len(fts)
+
+
+def _next_rowid(db: Database) -> int:
+    """The rowid the next notice of a batch starts from (after the largest stored one)."""
+    return (db.conn.execute("SELECT max(rowid) FROM notices").fetchone()[0] or 0) + 1
+
+
+def insert_texts(db: Database, texts: list[dict]) -> None:
+    """Store finding texts (rows of `finding_texts`, keyed by their content) that are not stored yet."""
+    columns = COLUMNS["finding_texts"]
+    db.conn.executemany(f"INSERT OR IGNORE INTO finding_texts ({', '.join(columns)}) VALUES"
+                        f" ({', '.join('?' * len(columns))})", ([text[c] for c in columns] for text in texts))
+
+
+def write_notice(db: Database, rows: Rows) -> bool:
+    """Insert one notice's rows (as `rows.assessment_rows` gives them) unless a newer version of it is stored;
+    replaces an older one. Returns whether it was written. Call inside a transaction (`with db.conn:`)."""
+    return write_batch(db, [as_tuples(rows)]) == 1
 
 
 def delete_notice(db: Database, notice_id: str) -> None:
-    """Delete a notice and every child row of it."""
-    for table in CHILD_TABLES:
-        db.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
-    db.execute("DELETE FROM notices WHERE id = ?", [notice_id])
+    """Delete a notice, every row of it and its search entry."""
+    names = db.execute("SELECT name FROM winners WHERE notice_id = ? ORDER BY result, position", [notice_id])
+    winners = _fts_winners(row[0] for row in names.fetchall())
+    write = db.conn.execute  # not db.execute: sqlite-utils would commit each statement outside a transaction
+    write("INSERT OR IGNORE INTO entities_stale (id) SELECT DISTINCT entity_id FROM winners WHERE notice_id = ?"
+          " AND entity_id IS NOT NULL", [notice_id])  # recounted by the next grouping
+    write("INSERT INTO notices_fts (notices_fts, rowid, title, buyer, winners) SELECT 'delete', rowid, title,"
+          " buyer_name, ? FROM notices WHERE id = ?", [winners, notice_id])
+    write(f"DELETE FROM findings WHERE rowid >= (SELECT rowid FROM notices WHERE id = ?) << {FINDING_BITS}"
+          f" AND rowid < ((SELECT rowid FROM notices WHERE id = ?) + 1) << {FINDING_BITS}", [notice_id, notice_id])
+    for table in ("winners", "results", "lots"):
+        write(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
+    write("DELETE FROM notice_documents WHERE notice_id = ?", [notice_id])
+    write("DELETE FROM notices WHERE id = ?", [notice_id])
+    write("UPDATE store_state SET generation = generation + 1")
+
+
+def generation(db: Database) -> tuple[str, int]:
+    """This store's random token and a number that moves whenever its content changes: cached totals and
+    figures are keyed on both, so they follow every ingest and never mix two databases."""
+    return tuple(db.execute("SELECT token, generation FROM store_state").fetchone())
 
 
 def mark_file_done(db: Database, file: str, sha1: str, notices: int, errors: int, run: int, when: str) -> None:
@@ -170,7 +210,7 @@ def mark_file_done(db: Database, file: str, sha1: str, notices: int, errors: int
 
 def clear_errors(db: Database, file: str, member: str | None = None) -> None:
     """Forget the errors recorded for a file (or archive member) that is being ingested again."""
-    db.execute("DELETE FROM ingest_errors WHERE file = ? AND coalesce(member, '') = ?", [file, member or ""])
+    db.conn.execute("DELETE FROM ingest_errors WHERE file = ? AND coalesce(member, '') = ?", [file, member or ""])
 
 
 def record_error(db: Database, file: str, member: str | None, error: str, run: int) -> None:
@@ -182,13 +222,20 @@ def record_error(db: Database, file: str, member: str | None, error: str, run: i
 def start_run(db: Database, paths: Iterable[str], workers: int, when: str) -> int:
     """Open an ingest run and return its id."""
     with db.conn:
-        db["ingest_runs"].insert({"started": when, "paths": _json(list(paths)), "workers": workers,
-                                  "status": "running"})
-    return db.execute("SELECT max(id) FROM ingest_runs").fetchone()[0]
+        cursor = db.conn.execute("INSERT INTO ingest_runs (started, paths, workers, status) VALUES (?, ?, ?, ?)",
+                                 [when, to_json(list(paths)), workers, "running"])
+    return cursor.lastrowid
 
 
 def finish_run(db: Database, run: int, when: str, status: str, counts: dict[str, int]) -> None:
     """Close an ingest run with its counts, and refresh the planner's statistics for the filters' indexes."""
     with db.conn:
-        db["ingest_runs"].update(run, {"finished": when, "status": status, **counts})
+        db.conn.execute(f"UPDATE ingest_runs SET finished = ?, status = ?, {', '.join(f'{k} = ?' for k in counts)}"
+                        " WHERE id = ?", [when, status, *counts.values(), run])
     db.execute("PRAGMA optimize")
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # the writer lets the WAL grow during a run (ingest._Writer)
+
+
+def decode_json(text: Any) -> Any:
+    """A JSON column's value (None stays None)."""
+    return None if text is None else json.loads(text)

@@ -26,6 +26,7 @@ from ..model import SEVERITIES
 from . import store, ted_packages
 from .ingest import ingest
 from .queries import where_clause
+from .schema import FINDING_BITS
 from .sources import is_tar, iter_paths
 
 WATCH_SCHEMA = """
@@ -50,10 +51,10 @@ FINDING_COLUMNS = (
     "n.buyer_country",
     "n.cpv_main",
     "f.lot",
-    "f.message",
-    "f.message_fr",
-    "f.legal_ref",
-    "f.confidence",
+    "t.message",
+    "t.message_fr",
+    "t.legal_ref",
+    "t.confidence",
     "p.package",
     "p.published",
 )
@@ -267,7 +268,8 @@ def new_findings(db_path: str | os.PathLike, run: int, filters: dict[str, Any] |
     sql = (
         f"SELECT {', '.join(FINDING_COLUMNS)} FROM watch_packages p"
         " JOIN notices n ON n.source_file >= p.location || '!' AND n.source_file < p.location || '\"'"
-        " JOIN findings f ON f.notice_id = n.id"
+        f" JOIN findings f ON f.rowid >= n.rowid << {FINDING_BITS} AND f.rowid < (n.rowid + 1) << {FINDING_BITS}"
+        " JOIN finding_texts t ON t.id = f.text_id"  # the store keeps a finding's texts once (schema.py)
         " WHERE p.status = 'ingested' AND p.watch_run <= ? AND p.watch_run > (SELECT coalesce(max(id), 0)"
         " FROM watch_runs WHERE status = 'done' AND id < ?) AND f.status = 'flagged'"
         f"{where.replace(' WHERE ', ' AND ', 1)}"
