@@ -51,6 +51,7 @@ def finding(row: dict[str, Any]) -> dict[str, Any]:
     """A finding in the JSON contract from its row joined with its texts (FINDINGS_VIEW columns)."""
     item = {key: row.get(key) for key in FINDING_KEYS}
     item["evidence"] = json.loads(row["evidence"]) if row.get("evidence") is not None else None
+    item["to_confirm"] = []
     if row.get("extra"):
         item.update(json.loads(row["extra"]))
     return item

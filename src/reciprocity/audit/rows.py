@@ -22,6 +22,8 @@ Rows = dict[str, list[dict[str, Any]]]
 # finding keys kept on the finding's own row; every other key is text shared between findings
 FINDING_ROW_KEYS = ("code", "severity", "status", "lot", "evidence")
 TEXT_COLUMNS = ("area", "confidence", "message", "message_fr", "legal_ref", "recommendation", "recommendation_fr")
+# contract keys of a finding kept as JSON in its text's `extra` column (rare, list-valued)
+EXTRA_KEYS = ("to_confirm",)
 COMPRESSION = 6
 
 
@@ -184,7 +186,7 @@ def _finding_rows(notice_id: str, findings: list[dict]) -> tuple[list[dict], lis
     rows, texts = [], {}
     for position, finding in enumerate(findings):
         text = {k: finding.get(k) for k in TEXT_COLUMNS}
-        extra = {k: v for k, v in finding.items() if k not in FINDING_ROW_KEYS and k not in TEXT_COLUMNS}
+        extra = {k: v for k, v in finding.items() if k not in FINDING_ROW_KEYS and k not in TEXT_COLUMNS and v}
         text["extra"] = to_json(extra) if extra else None
         text_id = hashlib.sha1(_compact(text).encode()).digest()[:12]
         texts[text_id] = {"id": text_id, **text}
@@ -194,4 +196,5 @@ def _finding_rows(notice_id: str, findings: list[dict]) -> tuple[list[dict], lis
     return rows, list(texts.values())
 
 
-assert set(FINDING_ROW_KEYS) | set(TEXT_COLUMNS) == set(FINDING_KEYS), "every contract key of a finding is stored"
+assert set(FINDING_ROW_KEYS) | set(TEXT_COLUMNS) | set(EXTRA_KEYS) == set(FINDING_KEYS), \
+    "every contract key of a finding is stored"
