@@ -67,7 +67,9 @@ def sqlite_tables(db_file: Path) -> dict[str, tuple[int, str]]:
         for table, columns in dataset.table_columns().items():
             if table in dataset.dataset_tables():
                 names = [n for n, _ in columns if n not in RUN_COLUMNS]
-                rows = conn.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
+                # texts only as the findings use them: a notice replaced within a batch never wrote its texts
+                used = " WHERE id IN (SELECT text_id FROM findings)" if table == "finding_texts" else ""
+                rows = conn.execute(f"SELECT {', '.join(names)} FROM {table}{used}").fetchall()
                 found[table] = (len(rows), _digest(rows))
     return found
 
@@ -85,6 +87,9 @@ def dataset_tables(output: Path) -> dict[str, tuple[int, str]]:
             frame = notices
         elif "notice_id" in frame:
             frame = dataset.keep_children(frame, notices)
+        elif table == "finding_texts":
+            used = {bytes(t) for t in dataset.keep_children(frames["findings"], notices)["text_id"]}
+            frame = frame[[bytes(t) in used for t in frame["id"]]].drop_duplicates("id")
         else:  # the error log and done markers: one row per key, as in SQLite
             frame = frame.drop_duplicates([n for n, _ in dataset.table_columns()[table]][0])
         names = [n for n, _ in dataset.table_columns()[table] if n not in RUN_COLUMNS]

@@ -26,7 +26,8 @@ import pyarrow.parquet as pq
 from sqlite_utils import Database
 
 from ..errors import ConfigError
-from . import store
+from . import changes, store
+from .rows import change_key
 from .schema import NOTICE_TABLES
 
 PREFIX = "batch-"
@@ -133,7 +134,16 @@ def iter_tables(output: str | os.PathLike, table: str, columns: list[str] | None
 def latest_notices(notices: pd.DataFrame) -> pd.DataFrame:
     """The notices the store keeps: per family, then per id, the highest version_key (store.write_notice)."""
     ordered = notices.sort_values(["version_key", "batch"], ascending=False, kind="stable")
-    return ordered.drop_duplicates("family").drop_duplicates("id")
+    kept = ordered.drop_duplicates("family").drop_duplicates("id")
+    # and, as the store does (changes.py), not a notice that a change notice replaces unambiguously
+    text = [(u if isinstance(u, str) else None, v if isinstance(v, str) else None)
+            for u, v in zip(kept["notice_uuid"], kept["version"], strict=True)]  # pd.NA is no string
+    own = pd.Series([change_key(u, v) for u, v in text],
+                    index=kept.index, dtype=object)
+    counts = own.value_counts()
+    changed = {family for family in kept["family"] if isinstance(family, str) and family.startswith(changes.PREFIX)}
+    replaced = own.isin(changed) & own.map(counts).eq(1) & own.ne(kept["family"])
+    return kept[~replaced]
 
 
 def keep_children(children: pd.DataFrame, notices: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from datetime import date
 from typing import Any
@@ -25,6 +26,8 @@ TEXT_COLUMNS = ("area", "confidence", "message", "message_fr", "legal_ref", "rec
 # contract keys of a finding kept as JSON in its text's `extra` column (rare, list-valued)
 EXTRA_KEYS = ("to_confirm",)
 COMPRESSION = 6
+# BT-758, the notice a change notice changes: "<notice UUID>-<version>"
+_CHANGE_REF = re.compile(r"([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})-([0-9]{1,8})")
 
 
 def to_json(value: Any) -> str:
@@ -41,8 +44,21 @@ def pack(value: Any) -> bytes:
     return zlib.compress(_compact(value).encode(), COMPRESSION)
 
 
+def change_key(uuid: str | None, version: str | None) -> str | None:
+    """The family of a notice that changes the notice (uuid, version): "changes:<uuid>-<version>" (BT-758)."""
+    if not uuid or not version:
+        return None
+    version = str(version).strip()
+    return f"changes:{str(uuid).strip().lower()}-{int(version) if version.isascii() and version.isdigit() else version}"
+
+
 def notice_family(notice: dict) -> str:
-    """The key two versions of one notice share: its id, or the eForms notice UUID (BT-701) when unpublished."""
+    """The key two versions of one notice share: for a change notice, the notice it changes (BT-758: its own
+    UUID is sometimes new, so `store` links the two through `change_key`); else its id, or the eForms notice UUID
+    (BT-701) when unpublished."""
+    ref = _CHANGE_REF.fullmatch(str((notice.get("changes") or {}).get("notice") or "").strip().lower())
+    if ref:
+        return change_key(*ref.groups())
     if not notice.get("publication_number") and notice.get("notice_uuid"):
         return f"uuid:{notice['notice_uuid']}"
     return str(notice["id"])

@@ -131,6 +131,7 @@ def _notice_indexes() -> dict[str, str]:
         for sort, key in SORT_KEYS.items():
             indexes[f"idx_notices_{column}_{sort}"] = f"{column}, {key}, id"
     indexes["idx_notices_family"] = "family"  # the version check of every write
+    indexes["idx_notices_uuid"] = "notice_uuid"  # the notice a change notice replaces (changes.py)
     indexes["idx_notices_source_file"] = "source_file"  # the notices of one file or package (watch.py)
     return {name: f"notices ({columns})" for name, columns in indexes.items()}
 

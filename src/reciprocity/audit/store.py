@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
+from . import changes
 from .rows import Rows, as_tuples, notice_family, to_json, version_key
 from .schema import COLUMNS, FINDING_BITS, NOTICE_TABLES, ensure_schema
 
@@ -128,14 +129,17 @@ def write_batch(db: Database, batch: list[dict[str, list[tuple]]], known_texts: 
     tables: dict[str, list[tuple]] = {table: [] for table in (*NOTICE_TABLES, "finding_texts")}
     fts: list[tuple] = []
     batch = _newest(batch)
+    gone = changes.replaced_in_batch([rows["notices"][0] for rows in batch])
+    batch = [rows for position, rows in enumerate(batch) if position not in gone]
     stored = _stored_versions(db, [rows["notices"][0] for rows in batch])
+    replaces, replaced = changes.stored_links(db, [rows["notices"][0] for rows in batch])
     first = _next_rowid(db)  # deletes below only free rowids under it
     for rows in batch:
         notice = rows["notices"][0]
         versions = stored.get(notice[_NOTICE["family"]], set()) | stored.get(f"id:{notice[_NOTICE['id']]}", set())
-        if any(key >= notice[_NOTICE["version_key"]] for _, key in versions):
+        if notice[_NOTICE["id"]] in replaced or any(key >= notice[_NOTICE["version_key"]] for _, key in versions):
             continue
-        for stored_id, _ in versions:
+        for stored_id in {stored_id for stored_id, _ in versions} | {replaces.get(notice[_NOTICE["id"]])} - {None}:
             delete_notice(db, stored_id)
         rowid = first + len(fts)
         if len(rows.get("findings", ())) >> FINDING_BITS:
