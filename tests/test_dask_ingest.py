@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, SAMPLES
 
-from reciprocity.audit import dataset
+from reciprocity.audit import aggregates, dataset
 from reciprocity.audit.dataset_report import dataset_report
 from reciprocity.audit.ingest import ingest
 from reciprocity.audit.load import load_dataset
@@ -178,6 +178,7 @@ def test_cli_engine_dask_and_report_dataset(tmp_path):
     assert by_dataset["counts"]["notices"] >= 14
     loaded = tmp_path / "loaded.db"
     assert "0 errors" in _cli("load", str(output), "--db", str(loaded), "--no-progress", "--no-entities")
+    assert aggregates.is_current(open_db(loaded))  # the overview reads materialised figures
     assert json.loads(_cli("report", "--db", str(loaded), "--json")) == by_dataset
 
 

@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from reciprocity.assess import assess
-from reciprocity.audit import ted_packages
+from reciprocity.audit import aggregates, ted_packages
+from reciprocity.audit.store import open_db
 from reciprocity.audit.watch import new_findings, watch
 from reciprocity.cli import main
 from reciprocity.errors import DownloadError, PackageNotFoundError
@@ -252,6 +253,7 @@ def test_cli_watch_over_a_folder_of_packages(tmp_path):
     assert "nouveaux constats" in result.output
     assert got(json.loads(report.read_text(encoding="utf-8"))) == expected_findings(members)
     assert not any(i.startswith(("009001", "009002")) for i in notice_ids(db))
+    assert aggregates.is_current(open_db(db))  # new winners grouped and the overview's figures current
 
     (folder / "20240305_2024043.tar.gz").write_bytes(bad)  # the complete package arrives
     csv_report = tmp_path / "new.csv"

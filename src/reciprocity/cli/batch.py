@@ -69,9 +69,8 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
     """Parse, assess and store every notice in PATHS (files, folders, .zip, .tar.gz); resumable."""
     if engine == "dask":
         return dataset.ingest_on_dask(paths, output, scheduler, local_workers, progress=not no_progress)
-    from ..audit import aggregates
-    from ..audit.entities import group_winners, needs_grouping
     from ..audit.ingest import ingest as run_ingest
+    from ..audit.settle import settle
     from ..audit.store import open_db
 
     try:
@@ -82,12 +81,9 @@ def ingest(paths: tuple[str, ...], workers: int | None, db: str, no_progress: bo
     click.echo(_SAID[lang]["ingested"].format(
         notices=summary.notices, documents=summary.documents, skipped=summary.skipped, errors=summary.errors,
         seconds=formats.number(summary.seconds, lang, decimals=1), db=db))
-    database = open_db(db)
-    if not no_entities and needs_grouping(database):
-        grouped = group_winners(database)
+    grouped = settle(open_db(db), group=not no_entities)
+    if grouped:
         click.echo(_SAID[lang]["grouped"].format(**grouped))
-    if not aggregates.is_current(database):
-        aggregates.refresh(database)  # the report's figures of this run, materialised for the overview
 
 
 @main.command()

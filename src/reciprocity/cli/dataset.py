@@ -103,13 +103,12 @@ def load(
 ) -> None:
     """Load a Parquet dataset written by `ingest --engine dask` (or some years / buyer countries of it) into the
     SQLite database the web app reads. Loading twice changes nothing."""
-    from ..audit.entities import group_winners, needs_grouping
     from ..audit.load import load_dataset
+    from ..audit.settle import settle
     from ..audit.store import open_db
 
     totals = load_dataset(dataset_dir, db, list(years), list(countries), progress=not no_progress)
     click.echo(_LOADED[lang].format(db=db, **totals))
-    database = open_db(db)
-    if not no_entities and needs_grouping(database):
-        grouped = group_winners(database)
+    grouped = settle(open_db(db), group=not no_entities)
+    if grouped:
         click.echo(_GROUPED[lang].format(**grouped))

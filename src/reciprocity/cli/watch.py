@@ -102,6 +102,8 @@ def watch(
     a 404 day is reported and skipped; a truncated archive is refused whole), then list the new findings."""
     from pathlib import Path
 
+    from ..audit.settle import settle
+    from ..audit.store import open_db
     from ..audit.watch import new_findings, write_report
     from ..audit.watch import watch as run_watch
 
@@ -121,6 +123,7 @@ def watch(
         sys.exit(130)
     for outcome in result.outcomes:
         click.echo(_outcome_line(outcome, texts), err=outcome.status != "ingested")
+    settle(open_db(db))  # the new winners grouped, the overview's figures current
     findings = new_findings(db, result.run, {"buyer_country": buyer_country, "buyer": buyer, "cpv": cpv})
     click.echo(texts["head"].format(count=len(findings)) if findings else texts["none"])
     for finding in findings:
