@@ -22,6 +22,7 @@ from conftest import SAMPLES
 
 from reciprocity.assess import assess
 from reciprocity.audit import aggregates, ted_packages
+from reciprocity.audit import watch as watch_module
 from reciprocity.audit.store import open_db
 from reciprocity.audit.watch import new_findings, watch
 from reciprocity.cli import main
@@ -297,3 +298,13 @@ def test_an_interrupted_run_leaves_its_findings_to_the_next(ted, tmp_path):
     second = watch(db, date(YEAR, 3, 1), ted.url, today=date(YEAR, 3, 4), **settings)
     assert [o.package.key for o in second.outcomes] == ["202400042"]
     assert got(new_findings(db, second.run)) == expected_findings({**members1, **members2})
+
+
+def test_csv_report_runs_no_formula(tmp_path):
+    """A buyer name or title from a notice is hostile: in the CSV report it is text, never a spreadsheet formula."""
+    names = [column.split(".")[1] for column in watch_module.FINDING_COLUMNS]
+    finding = dict.fromkeys(names, "x") | {"title": '=HYPERLINK("http://evil","clic")', "buyer_name": "@SUM(A1)"}
+    path = tmp_path / "new.csv"
+    watch_module.write_report([finding], path)
+    row = next(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert row["title"] == '\'=HYPERLINK("http://evil","clic")' and row["buyer_name"] == "'@SUM(A1)"

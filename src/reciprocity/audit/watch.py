@@ -8,7 +8,6 @@ stops the others. The "new findings" of a run are the flagged findings of the no
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from sqlite_utils import Database
 from ..errors import ConfigError, DownloadError, PackageNotFoundError
 from ..model import SEVERITIES
 from . import store, ted_packages
+from .export import csv_chunks
 from .ingest import ingest
 from .queries import where_clause
 from .schema import FINDING_BITS
@@ -286,10 +286,8 @@ def write_report(findings: list[dict], path: str | os.PathLike) -> None:
     if target.suffix.lower() == ".json":
         target.write_text(json.dumps(findings, ensure_ascii=False, indent=2), encoding="utf-8")
     elif target.suffix.lower() == ".csv":
-        with open(target, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            names = [column.split(".")[1] for column in FINDING_COLUMNS]
-            writer.writerow(names)
-            writer.writerows([row[n] for n in names] for row in findings)
+        names = [column.split(".")[1] for column in FINDING_COLUMNS]
+        with open(target, "w", newline="", encoding="utf-8") as out:  # the exports' writer: no cell runs a formula
+            out.writelines(csv_chunks(names, ([row[n] for n in names] for row in findings)))
     else:
         raise ConfigError(f"--report {target}: give a .csv or .json file name")
