@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -49,17 +50,50 @@ def make_finding(ctx: Context, code: str, status: str, lot: str | None = None, e
 
 def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any]) -> dict[str, str]:
     """The message of `key` in each language, its parameters shown by the i18n formatter (i18n/templates.py:
-    money `_eur` with its currency, dates as dates, lists joined, `{name:LIST}` codes as labels)."""
+    money `_eur` with its currency, dates as dates, lists joined, `{name:LIST}` codes as labels).
+
+    Rendering is pure (templates and parameters in, text out), so a text met again with the same parameters (an
+    agreement's reason for every notice, a partner's dates…) is taken from a bounded cache."""
     templates_of = entry["messages"].get(key)
     if templates_of is None:
         raise RuleDataError(f"codes.yaml: {code}.messages.{key}: missing message")
+    cache_key = _cache_key(templates_of, params)
+    cached = _RENDERED.get(cache_key) if cache_key else None
+    if cached is not None:
+        return dict(cached)
     out = {}
     for lang, template in templates_of.items():
         missing = templates.placeholders(template) - templates.values_for(params, lang).keys()
         if missing:
             raise RuleDataError(f"codes.yaml: {code}.messages.{key}.{lang}: no value for {sorted(missing)}")
         out[lang] = templates.fill(template, params, lang)
-    return out
+    if cache_key:
+        if len(_RENDERED) >= _CACHE_SIZE:
+            _RENDERED.clear()
+        _RENDERED[cache_key] = out
+    return dict(out)
+
+
+_RENDERED: dict[tuple, dict[str, str]] = {}
+_CACHE_SIZE = 20_000
+# parameter types whose value, with the exact type, decides the text (so a cached rendering is the same text)
+_SCALARS = frozenset((str, int, bool, float, Decimal, date, type(None)))
+
+
+def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
+    """Templates and parameters as a key telling apart what renders differently (True and 1, "1.0" and "1.00"),
+    or None when a value's type is not known to render from its value alone (then nothing is cached)."""
+    items = []
+    for name, value in params.items():
+        if isinstance(value, list | tuple):
+            if not all(type(v) in _SCALARS for v in value):
+                return None
+            items.append((name, type(value), tuple((type(v), repr(v)) for v in value)))
+        elif type(value) in _SCALARS:
+            items.append((name, type(value), repr(value)))
+        else:
+            return None
+    return tuple(texts.items()), tuple(items)
 
 
 def to_jsonable(value: Any) -> Any:
