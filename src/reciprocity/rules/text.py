@@ -13,9 +13,18 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, whitespace collapsed (so "Pays  Tiers" matches "pays tiers")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = text
+    if not text.isascii():  # ASCII text has no accent to remove
+        plain = unicodedata.normalize("NFKD", text)
+        for mark in [c for c in set(plain) if unicodedata.combining(c)]:  # each distinct accent, removed at C speed
+            plain = plain.replace(mark, "")
     return _SPACES.sub(" ", plain.replace("\u00a0", " ")).lower()
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """`fold` once per text: several rules search the same texts of a notice (a str caches its own hash)."""
+    return fold(text)
 
 
 def notice_texts(notice: Notice) -> dict[str, str]:
@@ -32,18 +41,23 @@ def notice_texts(notice: Notice) -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _whole_words(patterns: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
+def _whole_words(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
     """Each folded pattern as a regex matching it only as whole words: "ipi" is not in "recipients",
-    "origin" not in "originales" (rules-2026.md §5, §8)."""
-    return [(folded, re.compile(rf"(?<![0-9a-z]){re.escape(folded)}(?![0-9a-z])"))
-            for folded in (fold(p) for p in patterns)]
+    "origin" not in "originales" (rules-2026.md §5, §8); first, one regex of them all, so that a text none of
+    them is in is read once."""
+    folded = [fold(p) for p in patterns]
+    any_of = "|".join(re.escape(f) for f in folded) or "(?!)"
+    return (re.compile(rf"(?<![0-9a-z])(?:{any_of})(?![0-9a-z])"),
+            [(f, re.compile(rf"(?<![0-9a-z]){re.escape(f)}(?![0-9a-z])")) for f in folded])
 
 
 def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] | None:
     """(where, pattern) of the first pattern found, as whole words, in any text, else None."""
-    compiled = _whole_words(tuple(patterns))
+    any_of, compiled = _whole_words(tuple(patterns))
     for where, text in texts.items():
-        folded = fold(text)
+        folded = _folded(text)
+        if not any_of.search(folded):
+            continue
         for pattern, regex in compiled:
             if regex.search(folded):
                 return where, pattern
@@ -52,9 +66,11 @@ def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] |
 
 def find_near(texts: dict[str, str], first: list[str], second: list[str], window: int) -> tuple[str, str] | None:
     """(where, pattern) of a `first` pattern with a `second` one at most `window` characters away, same text."""
-    one, other = _whole_words(tuple(first)), _whole_words(tuple(second))
+    (any_first, one), (any_second, other) = _whole_words(tuple(first)), _whole_words(tuple(second))
     for where, text in texts.items():
-        folded = fold(text)
+        folded = _folded(text)
+        if not (any_first.search(folded) and any_second.search(folded)):
+            continue
         for pattern, regex in one:
             for match in regex.finditer(folded):
                 nearby = folded[max(0, match.start() - window):match.end() + window]
