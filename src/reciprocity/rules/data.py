@@ -80,6 +80,7 @@ class RuleData:
         self.directory = directory or DATA_DIR
         self.raw: dict[str, Any] = {name: load_yaml(name, schema, self.directory) for name, schema in SCHEMAS.items()}
         self.codes: dict[str, dict[str, Any]] = self.raw["codes"]
+        self._partners: dict[tuple[str, date], dict[str, dict[str, Any]]] = {}
         self._check_references()
 
     def _check_references(self) -> None:
@@ -206,7 +207,14 @@ class RuleData:
         return self.raw["countries"]["agreements"][agreement_id]
 
     def partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
-        """Partner country -> its entry for this agreement, for the partners that apply it on `as_of`."""
+        """Partner country -> its entry for this agreement, for the partners that apply it on `as_of` (computed once
+        per agreement and date: every notice asks it for every agreement; callers only read it)."""
+        key = (agreement_id, as_of)
+        if key not in self._partners:
+            self._partners[key] = self._partners_in_force(agreement_id, as_of)
+        return self._partners[key]
+
+    def _partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         return {country: item for country, partner in self.raw["countries"]["partners"].items()
                 for item in partner["agreements"] if item["id"] == agreement_id and in_period(item, as_of)}
 

@@ -76,8 +76,9 @@ def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any])
 
 _RENDERED: dict[tuple, dict[str, str]] = {}
 _CACHE_SIZE = 20_000
-# parameter types whose value, with the exact type, decides the text (so a cached rendering is the same text)
-_SCALARS = frozenset((str, int, bool, float, Decimal, date, type(None)))
+# parameter types whose value and exact type decide the text; Decimal and float also by their repr ("1.0" / "1.00")
+_PLAIN = frozenset((str, int, bool, date, type(None)))
+_BY_REPR = frozenset((Decimal, float))
 
 
 def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
@@ -85,19 +86,32 @@ def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
     or None when a value's type is not known to render from its value alone (then nothing is cached)."""
     items = []
     for name, value in params.items():
-        if isinstance(value, list | tuple):
-            if not all(type(v) in _SCALARS for v in value):
-                return None
-            items.append((name, type(value), tuple((type(v), repr(v)) for v in value)))
-        elif type(value) in _SCALARS:
-            items.append((name, type(value), repr(value)))
-        else:
+        key = _value_key(value)
+        if key is None:
             return None
+        items.append((name, key))
     return tuple(texts.items()), tuple(items)
+
+
+def _value_key(value: Any) -> tuple | None:
+    kind = type(value)
+    if kind in _PLAIN:
+        return kind, value
+    if kind in _BY_REPR:
+        return kind, repr(value)
+    if kind is list or kind is tuple:
+        keys = tuple(_value_key(item) if type(item) in _PLAIN or type(item) in _BY_REPR else None for item in value)
+        return None if None in keys else (kind, keys)
+    return None
+
+
+_JSON_SCALARS = frozenset((str, int, bool, float, type(None)))
 
 
 def to_jsonable(value: Any) -> Any:
     """Evidence must serialise to JSON: Decimals as strings, dates as ISO, tuples as lists."""
+    if type(value) in _JSON_SCALARS:
+        return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

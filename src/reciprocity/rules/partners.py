@@ -226,11 +226,12 @@ def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entr
             f"que l'offre de l'UE exclut le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
             f"({agreement['name_fr']})"))
         return decision
-    text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
-                         "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},
-                        partner=name, partner_fr=name_fr, start=entry["from"], agreement=agreement["name"],
-                        agreement_fr=agreement["name_fr"])
-    decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(entry, text["en"], text["fr"]))
+    if confirm.weak(entry):  # the partner's dates are themselves to confirm (the text is written only then)
+        text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
+                             "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},
+                            partner=name, partner_fr=name_fr, start=entry["from"], agreement=agreement["name"],
+                            agreement_fr=agreement["name_fr"])
+        decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(entry, text["en"], text["fr"]))
     return decision
 
 
