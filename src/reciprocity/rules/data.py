@@ -80,7 +80,7 @@ class RuleData:
         self.directory = directory or DATA_DIR
         self.raw: dict[str, Any] = {name: load_yaml(name, schema, self.directory) for name, schema in SCHEMAS.items()}
         self.codes: dict[str, dict[str, Any]] = self.raw["codes"]
-        self._partners: dict[tuple[str, date], dict[str, dict[str, Any]]] = {}
+        self._memo: dict[tuple[str, date], Any] = {}  # lookups by date, computed once (the data is read-only)
         self._check_references()
 
     def _check_references(self) -> None:
@@ -98,6 +98,14 @@ class RuleData:
             if entry["confidence"] == "unconfirmed" and "to_confirm" not in entry:
                 raise RuleDataError(f"codes.yaml: {code}.to_confirm: an unconfirmed code must say what to confirm")
 
+    def _memoised(self, key: tuple[str, date], compute: Any) -> Any:
+        """compute() once per key; the memo is emptied past 4,096 keys (days times agreements) to bound memory."""
+        if key not in self._memo:
+            if len(self._memo) >= 4096:
+                self._memo.clear()
+            self._memo[key] = compute()
+        return self._memo[key]
+
     def code(self, code: str) -> dict[str, Any]:
         """The text entry of a finding code; unknown codes are errors, not silent defaults."""
         try:
@@ -107,8 +115,10 @@ class RuleData:
 
     # -- thresholds ---------------------------------------------------------------------------------------
     def threshold_period(self, as_of: date) -> dict[str, Any] | None:
-        """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold."""
-        return next((p for p in self.raw["thresholds"]["eu_periods"] if in_period(p, as_of)), None)
+        """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold (found once per
+        date: coverage asks it for every agreement of every notice)."""
+        return self._memoised(("threshold_period", as_of), lambda: next(
+            (p for p in self.raw["thresholds"]["eu_periods"] if in_period(p, as_of)), None))
 
     def eu_threshold(self, category: str | None, nature: str | None, as_of: date) -> Decimal | None:
         """EU threshold (EUR, net of VAT) for a buyer category and nature on a date; None when not known."""
@@ -209,10 +219,7 @@ class RuleData:
     def partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         """Partner country -> its entry for this agreement, for the partners that apply it on `as_of` (computed once
         per agreement and date: every notice asks it for every agreement; callers only read it)."""
-        key = (agreement_id, as_of)
-        if key not in self._partners:
-            self._partners[key] = self._partners_in_force(agreement_id, as_of)
-        return self._partners[key]
+        return self._memoised((agreement_id, as_of), lambda: self._partners_in_force(agreement_id, as_of))
 
     def _partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         return {country: item for country, partner in self.raw["countries"]["partners"].items()
@@ -231,7 +238,10 @@ class RuleData:
         return list(self.raw["countries"]["agreements"])
 
     def agreements_applied(self, as_of: date) -> list[str]:
-        """Agreement ids that apply to at least one partner on `as_of` (in definition order)."""
+        """Agreement ids that apply to at least one partner on `as_of` (in definition order; found once per date)."""
+        return list(self._memoised(("agreements_applied", as_of), lambda: self._agreements_applied(as_of)))
+
+    def _agreements_applied(self, as_of: date) -> list[str]:
         applied = {a["id"] for p in self.raw["countries"]["partners"].values() for a in p["agreements"]
                    if in_period(a, as_of)}
         return [aid for aid in self.raw["countries"]["agreements"] if aid in applied]

@@ -112,10 +112,11 @@ def to_jsonable(value: Any) -> Any:
     """Evidence must serialise to JSON: Decimals as strings, dates as ISO, tuples as lists."""
     if type(value) in _JSON_SCALARS:
         return value
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars kept in line: most values are, and a call per value is the cost
+        return {k if type(k) is str else str(k): v if type(v) in _JSON_SCALARS else to_jsonable(v)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
+        return [v if type(v) in _JSON_SCALARS else to_jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return format(value, "f")
     if hasattr(value, "isoformat"):

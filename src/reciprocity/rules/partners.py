@@ -70,7 +70,8 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
         agreement = data.agreement(agreement_id)
         base = agreement_decision(agreement_id, facts, data)
         covered, excluded, notes = [], {}, {}
-        for country, entry in data.partners_in_force(agreement_id, as_of).items():
+        in_force = data.partners_in_force(agreement_id, as_of)
+        for country, entry in in_force.items() if base["covers"] is not False else ():  # no partner can differ
             decision = partner_decision(agreement_id, base, country, entry, facts, data)
             if decision["covers"]:
                 covered.append(country)
@@ -81,10 +82,10 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
                 excluded[country] = {"reasons": decision["reasons"][len(base["reasons"]):],
                                      "to_confirm": decision["to_confirm"]}
         covers = True if covered else (None if base["covers"] is None else False)
-        in_force = _text("in-force", as_of=as_of, count=len(data.partners_in_force(agreement_id, as_of)))
+        reason = _text("in-force", as_of=as_of, count=len(in_force))
         entries.append({"agreement": agreement_id, "title": {"en": agreement["name"], "fr": agreement["name_fr"]},
                         "covers": covers, "confidence": confirm.confidence(base["to_confirm"]),
-                        "reasons": [*base["reasons"], in_force], "to_confirm": base["to_confirm"],
+                        "reasons": [*base["reasons"], reason], "to_confirm": base["to_confirm"],
                         "partners": sorted(covered), "excluded_partners": excluded, "partners_to_confirm": notes})
     return entries
 
