@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -90,6 +91,12 @@ def long_date(value: Any, lang: str) -> str:
     day = as_date(value)
     if day is None:
         return NONE if value in (None, "") else str(value)
+    return _long_date(day, lang)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, lang: str) -> str:
+    """Babel's long date (slow: it parses its pattern and locale per call), once per day and language."""
     text = format_date(day, format="long", locale=locale(lang))
     if lang == "fr" and day.day == 1:  # French writes the first day of a month as an ordinal
         text = "1er" + text[1:]

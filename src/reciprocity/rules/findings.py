@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..errors import RuleDataError
@@ -63,7 +64,7 @@ def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any])
         return dict(cached)
     out = {}
     for lang, template in templates_of.items():
-        missing = templates.placeholders(template) - templates.values_for(params, lang).keys()
+        missing = _placeholders(template) - _names(params, lang)
         if missing:
             raise RuleDataError(f"codes.yaml: {code}.messages.{key}.{lang}: no value for {sorted(missing)}")
         out[lang] = templates.fill(template, params, lang)
@@ -72,6 +73,19 @@ def _message(entry: dict[str, Any], code: str, key: str, params: dict[str, Any])
             _RENDERED.clear()
         _RENDERED[cache_key] = out
     return dict(out)
+
+
+@lru_cache(maxsize=2048)
+def _placeholders(template: str) -> frozenset[str]:
+    return frozenset(templates.placeholders(template))
+
+
+def _names(params: dict[str, Any], lang: str) -> set[str]:
+    """The names a template of `lang` can use (the keys of `templates.values_for`, without typing the values)."""
+    names = set(params)
+    if lang == "fr":
+        names.update(name[:-3] for name in params if name.endswith("_fr"))
+    return names
 
 
 _RENDERED: dict[tuple, dict[str, str]] = {}
