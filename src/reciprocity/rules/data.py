@@ -8,7 +8,8 @@ the key on any unknown key, missing `source` or bad date (style.md rule 5).
 from __future__ import annotations
 
 import decimal
-from datetime import date
+from bisect import bisect_right
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -80,7 +81,8 @@ class RuleData:
         self.directory = directory or DATA_DIR
         self.raw: dict[str, Any] = {name: load_yaml(name, schema, self.directory) for name, schema in SCHEMAS.items()}
         self.codes: dict[str, dict[str, Any]] = self.raw["codes"]
-        self._memo: dict[tuple[str, date], Any] = {}  # lookups by date, computed once (the data is read-only)
+        self._memo: dict[tuple[str, str, int], Any] = {}  # lookups by date, computed once (the data is read-only)
+        self._bounds: dict[str, list[date]] = {}
         self._check_references()
 
     def _check_references(self) -> None:
@@ -98,13 +100,24 @@ class RuleData:
             if entry["confidence"] == "unconfirmed" and "to_confirm" not in entry:
                 raise RuleDataError(f"codes.yaml: {code}.to_confirm: an unconfirmed code must say what to confirm")
 
-    def _memoised(self, key: tuple[str, date], compute: Any) -> Any:
-        """compute() once per key; the memo is emptied past 4,096 keys (days times agreements) to bound memory."""
-        if key not in self._memo:
+    def _memoised(self, key: tuple[str, str], dated: Any, as_of: date, compute: Any) -> Any:
+        """compute() once per key and per span of days over which no entry of `dated` starts or ends: a lookup by
+        date gives the same answer all through such a span (coverage asks them for every agreement of every
+        notice). The memo is emptied past 4,096 answers to bound memory."""
+        bounds = self._bounds.get(key[0])
+        if bounds is None:  # `dated()`: the entries whose dates decide the answer
+            dated = dated()
+            ends = [entry["to"] + timedelta(days=1) for entry in dated if entry.get("to") and entry["to"] < date.max]
+            bounds = self._bounds[key[0]] = sorted({entry["from"] for entry in dated if entry.get("from")} | {*ends})
+        memo_key = (*key, bisect_right(bounds, as_of))
+        if memo_key not in self._memo:
             if len(self._memo) >= 4096:
                 self._memo.clear()
-            self._memo[key] = compute()
-        return self._memo[key]
+            self._memo[memo_key] = compute()
+        return self._memo[memo_key]
+
+    def _partner_entries(self) -> list[dict[str, Any]]:
+        return [item for partner in self.raw["countries"]["partners"].values() for item in partner["agreements"]]
 
     def code(self, code: str) -> dict[str, Any]:
         """The text entry of a finding code; unknown codes are errors, not silent defaults."""
@@ -117,8 +130,9 @@ class RuleData:
     def threshold_period(self, as_of: date) -> dict[str, Any] | None:
         """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold (found once per
         date: coverage asks it for every agreement of every notice)."""
-        return self._memoised(("threshold_period", as_of), lambda: next(
-            (p for p in self.raw["thresholds"]["eu_periods"] if in_period(p, as_of)), None))
+        periods = self.raw["thresholds"]["eu_periods"]
+        return self._memoised(("thresholds", ""), lambda: periods, as_of, lambda: next(
+            (p for p in periods if in_period(p, as_of)), None))
 
     def eu_threshold(self, category: str | None, nature: str | None, as_of: date) -> Decimal | None:
         """EU threshold (EUR, net of VAT) for a buyer category and nature on a date; None when not known."""
@@ -219,7 +233,8 @@ class RuleData:
     def partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         """Partner country -> its entry for this agreement, for the partners that apply it on `as_of` (computed once
         per agreement and date: every notice asks it for every agreement; callers only read it)."""
-        return self._memoised((agreement_id, as_of), lambda: self._partners_in_force(agreement_id, as_of))
+        return self._memoised(("partners", agreement_id), self._partner_entries, as_of,
+                              lambda: self._partners_in_force(agreement_id, as_of))
 
     def _partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         return {country: item for country, partner in self.raw["countries"]["partners"].items()
@@ -239,7 +254,8 @@ class RuleData:
 
     def agreements_applied(self, as_of: date) -> list[str]:
         """Agreement ids that apply to at least one partner on `as_of` (in definition order; found once per date)."""
-        return list(self._memoised(("agreements_applied", as_of), lambda: self._agreements_applied(as_of)))
+        return list(self._memoised(("partners", ""), self._partner_entries, as_of,
+                                   lambda: self._agreements_applied(as_of)))
 
     def _agreements_applied(self, as_of: date) -> list[str]:
         applied = {a["id"] for p in self.raw["countries"]["partners"].values() for a in p["agreements"]
