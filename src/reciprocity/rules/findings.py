@@ -98,6 +98,10 @@ _BY_REPR = frozenset((Decimal, float))
 def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
     """Templates and parameters as a key telling apart what renders differently (True and 1, "1.0" and "1.00"),
     or None when a value's type is not known to render from its value alone (then nothing is cached)."""
+    values = tuple(params.values())
+    kinds = tuple(map(type, values))
+    if _PLAIN.issuperset(kinds):  # the common case, checked at C speed: the values and their types are the key
+        return tuple(texts.items()), tuple(params), values, kinds
     items = []
     for name, value in params.items():
         key = _value_key(value)

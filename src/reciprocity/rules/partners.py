@@ -136,7 +136,7 @@ def _scenario(agreement: dict[str, Any], scenario: dict[str, Any], facts: dict[s
     """One reading of the buyer's category: covered category, then value against its threshold."""
     category = scenario["category"]
     words = {**_words(_CATEGORY, category, "category"), **_words(_NATURE, facts["threshold_nature"], "nature")}
-    whole = confirm.of_entry(agreement, *_agreement_item(agreement))
+    whole = confirm.of_entry(agreement, *_agreement_item(agreement)) if confirm.weak(agreement) else []
     if scenario["outside"]:
         return _decision(False, [{"en": facts["question"]["en"], "fr": facts["question"]["fr"]}], [])
     unconfirmed = category in agreement.get("unconfirmed_categories", [])
