@@ -12,11 +12,14 @@ import re
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from reciprocity import assess, parse
 from reciprocity.rules import findings
 from reciprocity.rules.data import RuleData, in_period, load_rule_data
+from reciprocity.rules.findings import to_jsonable
 from reciprocity.rules.text import find_clause, find_near, fold
 
 
@@ -121,3 +124,28 @@ def test_date_lookups_memoised_per_span_equal_a_fresh_computation():
             }
         applied = {a["id"] for p in partners.values() for a in p["agreements"] if in_period(a, day)}
         assert memoised.agreements_applied(day) == [a for a in memoised.all_agreement_ids() if a in applied]
+
+
+SAMPLES = sorted(
+    p
+    for p in (Path(__file__).resolve().parent.parent / "data" / "tenders").iterdir()
+    if p.suffix in (".xml", ".json") and not p.name.endswith(".expected.json")
+)
+
+
+def _plain_json(value: object) -> bool:
+    """Only what json gives back: dicts with text keys, lists, text, numbers, booleans, None (no tuple, no Decimal)."""
+    if isinstance(value, dict):
+        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+    if type(value) is list:
+        return all(_plain_json(v) for v in value)
+    return type(value) in (str, int, float, bool, type(None))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_coverage_by_agreement_kept_uncopied_is_plain_json(path):
+    """assess() keeps `coverage.by_agreement` as built (not deep-copied): it must already be plain JSON values."""
+    for notice in parse(path):
+        coverage = assess(notice).coverage
+        assert coverage["by_agreement"] and _plain_json(coverage["by_agreement"])
+        assert to_jsonable(coverage) == coverage
