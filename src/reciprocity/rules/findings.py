@@ -93,6 +93,7 @@ _CACHE_SIZE = 20_000
 # parameter types whose value and exact type decide the text; Decimal and float also by their repr ("1.0" / "1.00")
 _PLAIN = frozenset((str, int, bool, date, type(None)))
 _BY_REPR = frozenset((Decimal, float))
+_KEYABLE = _PLAIN | _BY_REPR
 
 
 def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
@@ -102,6 +103,8 @@ def _cache_key(texts: dict[str, str], params: dict[str, Any]) -> tuple | None:
     kinds = tuple(map(type, values))
     if _PLAIN.issuperset(kinds):  # the common case, checked at C speed: the values and their types are the key
         return tuple(texts.items()), tuple(params), values, kinds
+    if _KEYABLE.issuperset(kinds):  # amounts too, by their repr
+        return tuple(texts.items()), tuple(params), tuple(repr(v) if type(v) in _BY_REPR else v for v in values), kinds
     items = []
     for name, value in params.items():
         key = _value_key(value)
