@@ -75,7 +75,7 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
             decision = partner_decision(agreement_id, base, country, entry, facts, data)
             if decision["covers"]:
                 covered.append(country)
-                extra = [i for i in decision["to_confirm"] if i not in base["to_confirm"]]
+                extra = [] if decision is base else [i for i in decision["to_confirm"] if i not in base["to_confirm"]]
                 if extra:
                     notes[country] = extra
             elif decision["covers"] is False and base["covers"] is not False:
@@ -210,12 +210,15 @@ def _services(agreement: dict[str, Any], facts: dict[str, Any], decision: dict[s
 
 def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entry: dict[str, Any],
                      facts: dict[str, Any], data: Any) -> dict[str, Any]:
-    """The agreement's decision for one partner: its own sector exclusions and the confidence of its dates."""
-    decision = _decision(base["covers"], base["reasons"], base["to_confirm"])
-    if decision["covers"] is False:
-        return decision
+    """The agreement's decision for one partner: its own sector exclusions and the confidence of its dates
+    (`base` itself, read-only, when nothing about the partner changes it: the common case, not copied)."""
+    if base["covers"] is False:
+        return base
     agreement = data.agreement(agreement_id)
     party = agreement.get("excluded_sectors_by_party", {}).get(facts["sector"] or "")
+    if not confirm.weak(entry) and not (party and country in party["parties"]):
+        return base
+    decision = _decision(base["covers"], base["reasons"], base["to_confirm"])
     name, name_fr = data.partner_names(country)
     if party and country in party["parties"]:
         words = _words(_SECTOR, facts["sector"], "sector")
@@ -227,12 +230,12 @@ def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entr
             f"que l'offre de l'UE exclut le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
             f"({agreement['name_fr']})"))
         return decision
-    if confirm.weak(entry):  # the partner's dates are themselves to confirm (the text is written only then)
-        text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
-                             "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},
-                            partner=name, partner_fr=name_fr, start=entry["from"], agreement=agreement["name"],
-                            agreement_fr=agreement["name_fr"])
-        decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(entry, text["en"], text["fr"]))
+    # the partner's dates are themselves to confirm
+    text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
+                         "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},
+                        partner=name, partner_fr=name_fr, start=entry["from"], agreement=agreement["name"],
+                        agreement_fr=agreement["name_fr"])
+    decision["to_confirm"] = confirm.merge(decision["to_confirm"], confirm.of_entry(entry, text["en"], text["fr"]))
     return decision
 
 
