@@ -21,9 +21,10 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", plain.replace("\u00a0", " ")).lower()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _folded(text: str) -> str:
-    """`fold` once per text: several rules search the same texts of a notice (a str caches its own hash)."""
+    """`fold` once per text: several rules search the same texts of a notice (a str caches its own hash). Bounded
+    by count, so a few hundred texts at most are held (those of the last notices)."""
     return fold(text)
 
 

@@ -128,7 +128,7 @@ def mentions_turnover(text: str | None) -> bool:
     return bool(text) and _mentions(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _mentions(text: str) -> bool:
     """The search, once per text: a TED notice gives its criteria once for every lot (a str caches its hash)."""
     return _TURNOVER.search(text) is not None
