@@ -74,6 +74,9 @@ def in_force(entries: list[dict[str, Any]], as_of: date) -> dict[str, Any] | Non
     return next((entry for entry in entries if in_period(entry, as_of)), None)
 
 
+_MISSING = object()
+
+
 class RuleData:
     """The validated rule data, with the lookups rules need (thresholds by date, rates, countries, codes)."""
 
@@ -110,11 +113,12 @@ class RuleData:
             ends = [entry["to"] + timedelta(days=1) for entry in dated if entry.get("to") and entry["to"] < date.max]
             bounds = self._bounds[key[0]] = sorted({entry["from"] for entry in dated if entry.get("from")} | {*ends})
         memo_key = (*key, bisect_right(bounds, as_of))
-        if memo_key not in self._memo:
+        answer = self._memo.get(memo_key, _MISSING)
+        if answer is _MISSING:
             if len(self._memo) >= 4096:
                 self._memo.clear()
-            self._memo[memo_key] = compute()
-        return self._memo[memo_key]
+            answer = self._memo[memo_key] = compute()
+        return answer
 
     def _partner_entries(self) -> list[dict[str, Any]]:
         return [item for partner in self.raw["countries"]["partners"].values() for item in partner["agreements"]]
