@@ -65,10 +65,12 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
     """One entry per agreement applied by at least one partner on the launch date: whether and why it covers
     this procurement, and for which partners."""
     as_of = facts["as_of"]
+    outside = _outside(facts, data)  # decided without the agreement: once, then a copy for each agreement
     entries = []
     for agreement_id in data.agreements_applied(as_of):
         agreement = data.agreement(agreement_id)
-        base = agreement_decision(agreement_id, facts, data)
+        base = agreement_decision(agreement_id, facts, data) if outside is None else _decision(
+            outside["covers"], [dict(reason) for reason in outside["reasons"]], outside["to_confirm"])
         covered, excluded, notes = [], {}, {}
         in_force = data.partners_in_force(agreement_id, as_of)
         for country, entry in in_force.items() if base["covers"] is not False else ():  # no partner can differ
@@ -91,10 +93,8 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
 
 
 def agreement_decision(agreement_id: str, facts: dict[str, Any], data: Any) -> dict[str, Any]:
-    """The agreement's answer for this procurement, before any partner's own dates or exclusions."""
-    early = _outside(facts, data)
-    if early is not None:
-        return early
+    """The agreement's answer for this procurement, before any partner's own dates or exclusions, when it is not
+    outside every agreement (`_outside`, decided first and once for all agreements)."""
     agreement = data.agreement(agreement_id)
     outcomes = [_scenario(agreement, scenario, facts, data) for scenario in facts["scenarios"]]
     answers = {outcome["covers"] for outcome in outcomes}
