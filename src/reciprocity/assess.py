@@ -34,10 +34,16 @@ def assess(notice: Notice, today: date | None = None, data: RuleData | None = No
         notice=notice,
         findings=findings,
         sme_score=sme_score.compute(ctx, findings),
-        coverage=to_jsonable(cov),
+        coverage=_coverage_json(cov),
         origin=to_jsonable(ctx.origin),
         benefit=benefit(findings, cov.get("value_eur"), data),
     )
+
+
+def _coverage_json(cov: dict[str, Any]) -> dict[str, Any]:
+    """The coverage as JSON values. `by_agreement`, most of it, is made of texts, booleans and lists only
+    (rules/partners.py) and belongs to this assessment alone: it is kept as built rather than deep-copied."""
+    return {key: value if key == "by_agreement" else to_jsonable(value) for key, value in cov.items()}
 
 
 def launch_date(notice: Notice, today: date | None = None) -> tuple[date, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren, siret, tva
@@ -53,9 +54,12 @@ def is_valid_fr_vat(value: str) -> bool:
     return tva.is_valid(compact(value))
 
 
+@lru_cache(maxsize=16384)
 def check_identifier(value: str, type_hint: str | None = None, country: str | None = None) -> IdentifierCheck:
     """Classify and check one identifier. Bare digits count as SIREN/SIRET only for a French (or unknown-country)
-    organisation or when typed SIRET/SIREN, so a foreign 9-digit registry number is not called invalid."""
+    organisation or when typed SIRET/SIREN, so a foreign 9-digit registry number is not called invalid.
+    Cached (a pure function of its text arguments; the result is frozen): one buyer or winner recurs in many
+    notices."""
     code = compact(value)
     hint = (type_hint or "").upper()
     if code.startswith("FR") and len(code) == 13:
@@ -79,10 +83,12 @@ def check_organisation(identifiers: list[str], types: list[str | None], country:
             if value and value.strip()]
 
 
+@lru_cache(maxsize=16384)
 def identifier_key(value: str, type_hint: str | None = None, country: str | None = None) -> str | None:
     """A key that compares one company's identifiers across notices: "SIREN:<9 digits>" for a SIREN, a SIRET (its
     first 9 digits) or a French VAT number (its last 9), "VAT:<number>" for another EU VAT number with a valid
-    check digit, "ID:<country>:<value>" for anything else; None for junk ("0", "N/A", "00000000000000")."""
+    check digit, "ID:<country>:<value>" for anything else; None for junk ("0", "N/A", "00000000000000").
+    Cached (pure): one winner's identifiers recur in many notices."""
     code, hint, country = compact(value), (type_hint or "").upper(), (country or "").upper()
     if len(code) < 5 or len(set(code)) == 1:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -34,6 +35,12 @@ def locale(lang: str) -> str:
     return _LOCALES[check_language(lang)]
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def _babel_locale(lang: str) -> Locale:
+    """The Babel Locale of `locale(lang)`, parsed once (Babel parses a locale name on every call)."""
+    return Locale.parse(locale(lang))
+
+
 def to_decimal(value: Any) -> Decimal | None:
     """A finite Decimal from a Decimal, number or numeric text ("1234.50"); None for anything else."""
     if value is None or isinstance(value, bool):
@@ -50,8 +57,15 @@ def number(value: Any, lang: str, decimals: int | None = None) -> str:
     amount = to_decimal(value)
     if amount is None:
         return NONE if value is None else str(value)
+    return _number(str(amount), lang, decimals)
+
+
+@lru_cache(maxsize=4096)
+def _number(amount: str, lang: str, decimals: int | None) -> str:
+    """Babel's number, once per amount as written (its text tells 1.0 from 1.00) and language (Babel parses
+    its pattern and locale per call, the cost of most message parameters)."""
     pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(amount, format=pattern, locale=locale(lang))
+    return format_decimal(Decimal(amount), format=pattern, locale=_babel_locale(lang))
 
 
 def money(amount: Any, currency: str | None, lang: str) -> str:
@@ -59,7 +73,7 @@ def money(amount: Any, currency: str | None, lang: str) -> str:
     value = to_decimal(amount)
     if value is None:
         return NONE if amount in (None, "") else str(amount)
-    return format_currency(value, (currency or "EUR").upper(), locale=locale(lang))
+    return format_currency(value, (currency or "EUR").upper(), locale=_babel_locale(lang))
 
 
 def money_of(value: Any, lang: str) -> str:
@@ -90,7 +104,13 @@ def long_date(value: Any, lang: str) -> str:
     day = as_date(value)
     if day is None:
         return NONE if value in (None, "") else str(value)
-    text = format_date(day, format="long", locale=locale(lang))
+    return _long_date(day, lang)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, lang: str) -> str:
+    """Babel's long date (slow: it parses its pattern and locale per call), once per day and language."""
+    text = format_date(day, format="long", locale=_babel_locale(lang))
     if lang == "fr" and day.day == 1:  # French writes the first day of a month as an ordinal
         text = "1er" + text[1:]
     return text
@@ -110,7 +130,7 @@ def percent(share: Any, lang: str) -> str:
 def join(items: Iterable[Any], lang: str) -> str:
     """"A, B et C" / "A, B and C"; "—" for an empty list."""
     texts = [str(item) for item in items if item not in (None, "")]
-    return format_list(texts, locale=locale(lang)) if texts else NONE
+    return format_list(texts, locale=_babel_locale(lang)) if texts else NONE
 
 
 def plural(count: int, forms: dict[str, str], lang: str) -> str:

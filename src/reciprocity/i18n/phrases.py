@@ -92,7 +92,13 @@ def translate(text: Any, lang: str) -> str | None:
     """`text` in `lang` through the phrase table; unknown text: itself in English, None in French."""
     if not isinstance(text, str):
         return None
-    stripped = text.strip()
+    return _translated(text.strip(), lang)
+
+
+@lru_cache(maxsize=8192)
+def _translated(stripped: str, lang: str) -> str | None:
+    """The table lookup (a scan of every phrase pattern), done once per text and language: rules pass the same
+    wordings for every notice."""
     for pattern, phrase in _compiled():
         found = pattern.match(stripped)
         if found:

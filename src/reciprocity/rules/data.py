@@ -8,7 +8,8 @@ the key on any unknown key, missing `source` or bad date (style.md rule 5).
 from __future__ import annotations
 
 import decimal
-from datetime import date
+from bisect import bisect_right
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +74,9 @@ def in_force(entries: list[dict[str, Any]], as_of: date) -> dict[str, Any] | Non
     return next((entry for entry in entries if in_period(entry, as_of)), None)
 
 
+_MISSING = object()
+
+
 class RuleData:
     """The validated rule data, with the lookups rules need (thresholds by date, rates, countries, codes)."""
 
@@ -80,6 +84,8 @@ class RuleData:
         self.directory = directory or DATA_DIR
         self.raw: dict[str, Any] = {name: load_yaml(name, schema, self.directory) for name, schema in SCHEMAS.items()}
         self.codes: dict[str, dict[str, Any]] = self.raw["codes"]
+        self._memo: dict[tuple[str, str, int], Any] = {}  # lookups by date, computed once (the data is read-only)
+        self._bounds: dict[str, list[date]] = {}
         self._check_references()
 
     def _check_references(self) -> None:
@@ -97,6 +103,26 @@ class RuleData:
             if entry["confidence"] == "unconfirmed" and "to_confirm" not in entry:
                 raise RuleDataError(f"codes.yaml: {code}.to_confirm: an unconfirmed code must say what to confirm")
 
+    def _memoised(self, key: tuple[str, str], dated: Any, as_of: date, compute: Any) -> Any:
+        """compute() once per key and per span of days over which no entry of `dated` starts or ends: a lookup by
+        date gives the same answer all through such a span (coverage asks them for every agreement of every
+        notice). The memo is emptied past 4,096 answers to bound memory."""
+        bounds = self._bounds.get(key[0])
+        if bounds is None:  # `dated()`: the entries whose dates decide the answer
+            dated = dated()
+            ends = [entry["to"] + timedelta(days=1) for entry in dated if entry.get("to") and entry["to"] < date.max]
+            bounds = self._bounds[key[0]] = sorted({entry["from"] for entry in dated if entry.get("from")} | {*ends})
+        memo_key = (*key, bisect_right(bounds, as_of))
+        answer = self._memo.get(memo_key, _MISSING)
+        if answer is _MISSING:
+            if len(self._memo) >= 4096:
+                self._memo.clear()
+            answer = self._memo[memo_key] = compute()
+        return answer
+
+    def _partner_entries(self) -> list[dict[str, Any]]:
+        return [item for partner in self.raw["countries"]["partners"].values() for item in partner["agreements"]]
+
     def code(self, code: str) -> dict[str, Any]:
         """The text entry of a finding code; unknown codes are errors, not silent defaults."""
         try:
@@ -106,8 +132,11 @@ class RuleData:
 
     # -- thresholds ---------------------------------------------------------------------------------------
     def threshold_period(self, as_of: date) -> dict[str, Any] | None:
-        """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold."""
-        return next((p for p in self.raw["thresholds"]["eu_periods"] if in_period(p, as_of)), None)
+        """The EU/GPA threshold period in force on `as_of`, or None before the first period we hold (found once per
+        date: coverage asks it for every agreement of every notice)."""
+        periods = self.raw["thresholds"]["eu_periods"]
+        return self._memoised(("thresholds", ""), lambda: periods, as_of, lambda: next(
+            (p for p in periods if in_period(p, as_of)), None))
 
     def eu_threshold(self, category: str | None, nature: str | None, as_of: date) -> Decimal | None:
         """EU threshold (EUR, net of VAT) for a buyer category and nature on a date; None when not known."""
@@ -206,7 +235,12 @@ class RuleData:
         return self.raw["countries"]["agreements"][agreement_id]
 
     def partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
-        """Partner country -> its entry for this agreement, for the partners that apply it on `as_of`."""
+        """Partner country -> its entry for this agreement, for the partners that apply it on `as_of` (computed once
+        per agreement and date: every notice asks it for every agreement; callers only read it)."""
+        return self._memoised(("partners", agreement_id), self._partner_entries, as_of,
+                              lambda: self._partners_in_force(agreement_id, as_of))
+
+    def _partners_in_force(self, agreement_id: str, as_of: date) -> dict[str, dict[str, Any]]:
         return {country: item for country, partner in self.raw["countries"]["partners"].items()
                 for item in partner["agreements"] if item["id"] == agreement_id and in_period(item, as_of)}
 
@@ -223,7 +257,11 @@ class RuleData:
         return list(self.raw["countries"]["agreements"])
 
     def agreements_applied(self, as_of: date) -> list[str]:
-        """Agreement ids that apply to at least one partner on `as_of` (in definition order)."""
+        """Agreement ids that apply to at least one partner on `as_of` (in definition order; found once per date)."""
+        return list(self._memoised(("partners", ""), self._partner_entries, as_of,
+                                   lambda: self._agreements_applied(as_of)))
+
+    def _agreements_applied(self, as_of: date) -> list[str]:
         applied = {a["id"] for p in self.raw["countries"]["partners"].values() for a in p["agreements"]
                    if in_period(a, as_of)}
         return [aid for aid in self.raw["countries"]["agreements"] if aid in applied]

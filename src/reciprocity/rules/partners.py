@@ -65,35 +65,36 @@ def by_agreement(facts: dict[str, Any], data: Any) -> list[dict[str, Any]]:
     """One entry per agreement applied by at least one partner on the launch date: whether and why it covers
     this procurement, and for which partners."""
     as_of = facts["as_of"]
+    outside = _outside(facts, data)  # decided without the agreement: once, then a copy for each agreement
     entries = []
     for agreement_id in data.agreements_applied(as_of):
         agreement = data.agreement(agreement_id)
-        base = agreement_decision(agreement_id, facts, data)
+        base = agreement_decision(agreement_id, facts, data) if outside is None else _decision(
+            outside["covers"], [dict(reason) for reason in outside["reasons"]], outside["to_confirm"])
         covered, excluded, notes = [], {}, {}
-        for country, entry in data.partners_in_force(agreement_id, as_of).items():
+        in_force = data.partners_in_force(agreement_id, as_of)
+        for country, entry in in_force.items() if base["covers"] is not False else ():  # no partner can differ
             decision = partner_decision(agreement_id, base, country, entry, facts, data)
             if decision["covers"]:
                 covered.append(country)
-                extra = [i for i in decision["to_confirm"] if i not in base["to_confirm"]]
+                extra = [] if decision is base else [i for i in decision["to_confirm"] if i not in base["to_confirm"]]
                 if extra:
                     notes[country] = extra
             elif decision["covers"] is False and base["covers"] is not False:
                 excluded[country] = {"reasons": decision["reasons"][len(base["reasons"]):],
                                      "to_confirm": decision["to_confirm"]}
         covers = True if covered else (None if base["covers"] is None else False)
-        in_force = _text("in-force", as_of=as_of, count=len(data.partners_in_force(agreement_id, as_of)))
+        reason = _text("in-force", as_of=as_of, count=len(in_force))
         entries.append({"agreement": agreement_id, "title": {"en": agreement["name"], "fr": agreement["name_fr"]},
                         "covers": covers, "confidence": confirm.confidence(base["to_confirm"]),
-                        "reasons": [*base["reasons"], in_force], "to_confirm": base["to_confirm"],
+                        "reasons": [*base["reasons"], reason], "to_confirm": base["to_confirm"],
                         "partners": sorted(covered), "excluded_partners": excluded, "partners_to_confirm": notes})
     return entries
 
 
 def agreement_decision(agreement_id: str, facts: dict[str, Any], data: Any) -> dict[str, Any]:
-    """The agreement's answer for this procurement, before any partner's own dates or exclusions."""
-    early = _outside(facts, data)
-    if early is not None:
-        return early
+    """The agreement's answer for this procurement, before any partner's own dates or exclusions, when it is not
+    outside every agreement (`_outside`, decided first and once for all agreements)."""
     agreement = data.agreement(agreement_id)
     outcomes = [_scenario(agreement, scenario, facts, data) for scenario in facts["scenarios"]]
     answers = {outcome["covers"] for outcome in outcomes}
@@ -135,7 +136,7 @@ def _scenario(agreement: dict[str, Any], scenario: dict[str, Any], facts: dict[s
     """One reading of the buyer's category: covered category, then value against its threshold."""
     category = scenario["category"]
     words = {**_words(_CATEGORY, category, "category"), **_words(_NATURE, facts["threshold_nature"], "nature")}
-    whole = confirm.of_entry(agreement, *_agreement_item(agreement))
+    whole = confirm.of_entry(agreement, *_agreement_item(agreement)) if confirm.weak(agreement) else []
     if scenario["outside"]:
         return _decision(False, [{"en": facts["question"]["en"], "fr": facts["question"]["fr"]}], [])
     unconfirmed = category in agreement.get("unconfirmed_categories", [])
@@ -209,12 +210,15 @@ def _services(agreement: dict[str, Any], facts: dict[str, Any], decision: dict[s
 
 def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entry: dict[str, Any],
                      facts: dict[str, Any], data: Any) -> dict[str, Any]:
-    """The agreement's decision for one partner: its own sector exclusions and the confidence of its dates."""
-    decision = _decision(base["covers"], base["reasons"], base["to_confirm"])
-    if decision["covers"] is False:
-        return decision
+    """The agreement's decision for one partner: its own sector exclusions and the confidence of its dates
+    (`base` itself, read-only, when nothing about the partner changes it: the common case, not copied)."""
+    if base["covers"] is False:
+        return base
     agreement = data.agreement(agreement_id)
     party = agreement.get("excluded_sectors_by_party", {}).get(facts["sector"] or "")
+    if not confirm.weak(entry) and not (party and country in party["parties"]):
+        return base
+    decision = _decision(base["covers"], base["reasons"], base["to_confirm"])
     name, name_fr = data.partner_names(country)
     if party and country in party["parties"]:
         words = _words(_SECTOR, facts["sector"], "sector")
@@ -226,6 +230,7 @@ def partner_decision(agreement_id: str, base: dict[str, Any], country: str, entr
             f"que l'offre de l'UE exclut le secteur {words['sector_fr']} pour ce partenaire, {name_fr} "
             f"({agreement['name_fr']})"))
         return decision
+    # the partner's dates are themselves to confirm
     text = render_texts({"en": "that this agreement applies to {partner} from {start} ({agreement})",
                          "fr": "que cet accord s'applique à {partner} depuis le {start} ({agreement})"},
                         partner=name, partner_fr=name_fr, start=entry["from"], agreement=agreement["name"],

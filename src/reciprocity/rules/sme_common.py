@@ -62,7 +62,10 @@ def score_weights(ctx: Context) -> dict[str, Any]:
 
 def _directory(ctx: Context) -> Path:
     directory = getattr(ctx.data, "directory", None)
-    return Path(directory) if directory is not None else Path(__file__).parent / "data"
+    return _DATA if directory is None else directory if isinstance(directory, Path) else Path(directory)
+
+
+_DATA = Path(__file__).parent / "data"
 
 
 def procedure_value_eur(ctx: Context) -> Decimal | None:

@@ -13,9 +13,19 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, whitespace collapsed (so "Pays  Tiers" matches "pays tiers")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = text
+    if not text.isascii():  # ASCII text has no accent to remove
+        plain = unicodedata.normalize("NFKD", text)
+        for mark in [c for c in set(plain) if unicodedata.combining(c)]:  # each distinct accent, removed at C speed
+            plain = plain.replace(mark, "")
     return _SPACES.sub(" ", plain.replace("\u00a0", " ")).lower()
+
+
+@lru_cache(maxsize=512)
+def _folded(text: str) -> str:
+    """`fold` once per text: several rules search the same texts of a notice (a str caches its own hash). Bounded
+    by count, so a few hundred texts at most are held (those of the last notices)."""
+    return fold(text)
 
 
 def notice_texts(notice: Notice) -> dict[str, str]:
@@ -39,13 +49,19 @@ def _whole_words(patterns: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]
             for folded in (fold(p) for p in patterns)]
 
 
+def _search(folded: str, pattern: str, regex: re.Pattern[str]) -> bool:
+    """The pattern as whole words in a folded text; a plain substring test first (C speed), as most texts have
+    none of the patterns."""
+    return pattern in folded and regex.search(folded) is not None
+
+
 def find_clause(texts: dict[str, str], patterns: list[str]) -> tuple[str, str] | None:
     """(where, pattern) of the first pattern found, as whole words, in any text, else None."""
     compiled = _whole_words(tuple(patterns))
     for where, text in texts.items():
-        folded = fold(text)
+        folded = _folded(text)
         for pattern, regex in compiled:
-            if regex.search(folded):
+            if _search(folded, pattern, regex):
                 return where, pattern
     return None
 
@@ -54,11 +70,13 @@ def find_near(texts: dict[str, str], first: list[str], second: list[str], window
     """(where, pattern) of a `first` pattern with a `second` one at most `window` characters away, same text."""
     one, other = _whole_words(tuple(first)), _whole_words(tuple(second))
     for where, text in texts.items():
-        folded = fold(text)
+        folded = _folded(text)
         for pattern, regex in one:
+            if pattern not in folded:
+                continue
             for match in regex.finditer(folded):
                 nearby = folded[max(0, match.start() - window):match.end() + window]
-                if any(near.search(nearby) for _, near in other):
+                if any(_search(nearby, near_pattern, near) for near_pattern, near in other):
                     return where, pattern
     return None
 

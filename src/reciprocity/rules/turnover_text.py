@@ -125,7 +125,13 @@ def lots_named(clause: str) -> set[int] | None:
 
 def mentions_turnover(text: str | None) -> bool:
     """True when a text names a turnover at all (then a missing amount is unknown, not absent)."""
-    return bool(text) and _TURNOVER.search(text) is not None
+    return bool(text) and _mentions(text)
+
+
+@lru_cache(maxsize=512)
+def _mentions(text: str) -> bool:
+    """The search, once per text: a TED notice gives its criteria once for every lot (a str caches its hash)."""
+    return _TURNOVER.search(text) is not None
 
 
 def _clauses(text: str) -> list[str]:
