@@ -148,7 +148,7 @@ def _notice_row(assessment: Assessment, notice_dict: dict, notice_json: str, res
         "winners_count": winners, "sme_score": (assessment.sme_score or {}).get("value"),
         "benefit_priority": benefit.get("priority") or 0, "benefit_reasons": to_json(benefit.get("reasons") or []),
         "flagged_codes": " ".join(flagged), "parse_warnings_count": len(notice.parse_warnings),
-        "source_file": source_file or notice.source,
+        "source_file": source_file or notice.source, "buyer_nuts": notice.buyer.nuts,
     }
 
 

@@ -25,7 +25,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "buyer_identifiers", "buyer_legal_type", "buyer_category", "cpv_main", "cpv_division", "contract_nature",
         "procedure_type", "estimated_value", "estimated_currency", "estimated_value_eur", "awarded_value_eur",
         "title", "lots_count", "results_count", "winners_count", "sme_score", "benefit_priority", "benefit_reasons",
-        "flagged_codes", "parse_warnings_count", "source_file",
+        "flagged_codes", "parse_warnings_count", "source_file", "buyer_nuts",
     ),
     "notice_documents": ("notice_id", "notice", "assessment"),
     "lots": ("notice_id", "position", "lot_id", "title", "cpv_main", "estimated_value", "estimated_currency",
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS notices (
     estimated_value TEXT, estimated_currency TEXT, estimated_value_eur REAL, awarded_value_eur REAL,
     title TEXT, lots_count INTEGER, results_count INTEGER, winners_count INTEGER, sme_score REAL,
     benefit_priority REAL NOT NULL DEFAULT 0, benefit_reasons TEXT, flagged_codes TEXT, parse_warnings_count INTEGER,
-    source_file TEXT
+    source_file TEXT, buyer_nuts TEXT
 );
 CREATE TABLE IF NOT EXISTS notice_documents (
     notice_id TEXT PRIMARY KEY, notice BLOB NOT NULL, assessment BLOB NOT NULL
@@ -162,8 +162,21 @@ def ensure_schema(db) -> None:
         raise ConfigError(f"database {path} was written by {'an earlier' if old else 'a later'} version of "
                           "reciprocity (another table layout): ingest the notices again into a new database")
     db.executescript(SCHEMA)
+    _add_columns(db)
     for name, target in INDEXES.items():
         table, _, rest = target.partition(" ")
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {rest}")
     if version != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# columns added to a table after stores were written (issue 14): added in place, NULL for the notices stored before
+ADDED_COLUMNS = {"notices": {"buyer_nuts": "TEXT"}}  # the buyer's NUTS code (BT-507), for its region (NUTS 2)
+
+
+def _add_columns(db) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        for column, kind in columns.items():
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")

@@ -96,7 +96,7 @@ SCHEMAS: dict[str, Any] = {
     "clauses": MapOf(Fields({"patterns": ListOf(str), "?window": int, **_SOURCED})),
     # Single Market Scoreboard reference values: context beside our indicators, never a legal finding
     "scoreboard": Fields({"source": str, "indicators": MapOf(Fields({
-        "label": str, "lower_is_better": bool, "source": str,
+        "label": str, "lower_is_better": bool, "source": str, "?confidence": CONFIDENCE,
         **{key: Nullable(float) for key in ("green", "red", "france_2021", "eu_2021", "eu_2024")}}))}),
     "benefit": Fields({"reasons": MapOf(Fields({
         "codes": ListOf(str), "weight": int, "?min_severity": OneOf(("info", "warning", "problem")),

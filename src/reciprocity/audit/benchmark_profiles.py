@@ -1,0 +1,209 @@
+"""Every buyer's indicators in one pass over the store: one SQL GROUP BY per table, keyed by the buyer.
+
+A buyer is its first identifier (a SIRET in DECP, the national registration number in eForms and TED), else its
+name in lower case with its country ("name:ville de lyon|FR"); a notice with neither has no buyer. A buyer's
+category, region (NUTS 2: the first four characters of its NUTS code) and CPV division are those of most of its
+notices (ties: the smallest code). The profiles of the whole store are materialised in `agg_buyer_profiles` for
+the store's generation: a benchmark reads a few thousand rows, not the million notices behind them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pandas as pd
+
+from ..model import ORIGIN_CLASSES
+from .store import generation
+
+BUYER_KEY = (
+    "coalesce(json_extract(n.buyer_identifiers, '$[0]'), CASE WHEN n.buyer_name IS NOT NULL THEN"
+    " 'name:' || lower(trim(n.buyer_name)) || '|' || coalesce(n.buyer_country, '') END)"
+)
+_SHARE = "r.value_eur / r.winners_count"  # a winner's share of its result's EUR value (as aggregates.py)
+_WINNERS = (
+    "FROM winners w JOIN results r ON r.notice_id = w.notice_id AND r.position = w.result"
+    " JOIN notices n ON n.id = w.notice_id"
+)
+SQL = {
+    "notices": (
+        f"SELECT {BUYER_KEY} AS buyer_id, min(n.buyer_name) AS name, n.buyer_country AS country,"
+        " n.buyer_category AS category, CASE WHEN length(n.buyer_nuts) >= 4 THEN substr(n.buyer_nuts, 1, 4)"
+        " END AS region, n.cpv_division AS division, count(*) AS notices, sum(n.lots_count > 1) AS divided,"
+        " sum(n.lots_count > 0) AS with_lots FROM notices n GROUP BY 1, 3, 4, 5, 6"
+    ),
+    "results": (
+        f"SELECT {BUYER_KEY} AS buyer_id, sum(r.received_total > 0) AS with_bids,"
+        " sum(r.received_total = 1) AS single_bid,"
+        " sum(r.received_total > 0 AND r.received_non_eea IS NOT NULL) AS non_eea_known,"
+        " sum(r.received_total > 0 AND r.received_non_eea > 0) AS non_eea"
+        " FROM results r JOIN notices n ON n.id = r.notice_id GROUP BY 1"
+    ),
+    "winners": (
+        f"SELECT {BUYER_KEY} AS buyer_id, coalesce(w.origin_class, 'UNKNOWN') AS origin_class,"
+        f" count(*) AS winners, sum(w.sme IS NOT NULL) AS sized, sum(w.sme = 1) AS sme,"
+        f" total(CASE WHEN w.sme IS NOT NULL THEN {_SHARE} END) AS sized_value,"
+        f" total(CASE WHEN w.sme = 1 THEN {_SHARE} END) AS sme_value,"
+        f" sum({_SHARE} IS NOT NULL) AS with_eur, total({_SHARE}) AS value_eur {_WINNERS} GROUP BY 1, 2"
+    ),
+    # decided findings only: price-only flagged/passed, the tender period measured against its legal minimum
+    "findings": (
+        f"SELECT {BUYER_KEY} AS buyer_id, f.notice_id, f.code, max(f.status = 'flagged') AS flagged,"
+        " min(json_extract(f.evidence, '$.days') - json_extract(f.evidence, '$.minimum_days')) AS margin"
+        " FROM findings f JOIN notices n ON n.id = f.notice_id"
+        " WHERE f.code IN ('SME-PRICE-ONLY', 'SME-SHORT-DEADLINE') AND f.status IN ('flagged', 'passed')"
+        " GROUP BY 1, 2, 3"
+    ),
+}
+DIMENSION_COLUMNS = ("category", "region", "division", "country")
+COUNT_COLUMNS = (
+    "notices",
+    "divided",
+    "with_lots",
+    "with_bids",
+    "single_bid",
+    "non_eea_known",
+    "non_eea",
+    "winners",
+    "classified",
+    "uncovered",
+    "sized",
+    "sme",
+    "sized_value",
+    "sme_value",
+    "with_eur",
+    "value_eur",
+    "fr_value",
+    "price_known",
+    "price_only",
+    "margins",
+)
+CLASS_COLUMNS = tuple(f"{p}{c}" for c in ORIGIN_CLASSES for p in ("awards_", "value_"))
+TABLE = "agg_buyer_profiles"
+STATE = "agg_buyer_state"
+
+
+def _frame(db, sql: str) -> pd.DataFrame:
+    cursor = db.execute(sql)
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def _mode(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per buyer, the value of `column` most of its notices have (ties: the smallest); None when none has one."""
+    known = frame.dropna(subset=[column]).groupby(["buyer_id", column], sort=True)["notices"].sum().reset_index()
+    known = known.sort_values(["buyer_id", "notices", column], ascending=[True, False, True], kind="stable")
+    return known.drop_duplicates("buyer_id").set_index("buyer_id")[column]
+
+
+def _notice_part(db) -> pd.DataFrame:
+    frame = _frame(db, SQL["notices"]).dropna(subset=["buyer_id"])
+    sums = frame.groupby("buyer_id")[["notices", "divided", "with_lots"]].sum()
+    sums["name"] = frame.dropna(subset=["name"]).groupby("buyer_id")["name"].min()
+    for column in DIMENSION_COLUMNS:
+        sums[column] = _mode(frame, column)
+    return sums
+
+
+def _winner_part(db) -> pd.DataFrame:
+    frame = _frame(db, SQL["winners"]).dropna(subset=["buyer_id"])
+    known = frame["origin_class"] != "UNKNOWN"
+    frame = frame.assign(
+        classified=frame["winners"].where(known, 0),
+        uncovered=frame["winners"].where(frame["origin_class"] == "UNCOVERED", 0),
+        fr_value=frame["value_eur"].where(frame["origin_class"] == "FR", 0.0),
+    )
+    columns = [
+        "winners",
+        "classified",
+        "uncovered",
+        "sized",
+        "sme",
+        "sized_value",
+        "sme_value",
+        "with_eur",
+        "value_eur",
+        "fr_value",
+    ]
+    sums = frame.groupby("buyer_id")[columns].sum()
+    by_class = frame.pivot_table(
+        index="buyer_id", columns="origin_class", values=["winners", "value_eur"], aggfunc="sum", fill_value=0
+    )
+    for origin in ORIGIN_CLASSES:  # awards and EUR value per origin class: the buyer's origin table
+        for measure, prefix in (("winners", "awards_"), ("value_eur", "value_")):
+            sums[prefix + origin] = by_class[(measure, origin)] if (measure, origin) in by_class else 0
+    return sums
+
+
+def _finding_part(db) -> pd.DataFrame:
+    frame = _frame(db, SQL["findings"]).dropna(subset=["buyer_id"])
+    price = frame[frame["code"] == "SME-PRICE-ONLY"].groupby("buyer_id")["flagged"].agg(["count", "sum"])
+    price.columns = ["price_known", "price_only"]
+    margins = frame[(frame["code"] == "SME-SHORT-DEADLINE") & frame["margin"].notna()]
+    margin = margins.groupby("buyer_id")["margin"].agg(["count", "median"])
+    margin.columns = ["margins", "margin_median"]
+    return price.join(margin, how="outer")
+
+
+def compute_profiles(db) -> pd.DataFrame:
+    """One row per buyer: its name, dimensions and the counts and sums every indicator is a ratio of."""
+    profiles = _notice_part(db)
+    results = _frame(db, SQL["results"]).dropna(subset=["buyer_id"]).set_index("buyer_id")
+    profiles = profiles.join(results, how="left").join(_winner_part(db), how="left")
+    profiles = profiles.join(_finding_part(db), how="left")
+    for column in COUNT_COLUMNS + CLASS_COLUMNS:
+        profiles[column] = profiles[column].fillna(0) if column in profiles else 0
+    if "margin_median" not in profiles:
+        profiles["margin_median"] = None
+    profiles.index.name = "buyer_id"
+    return profiles.reset_index()
+
+
+def _is_current(db) -> bool:
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [STATE]).fetchone() is None:
+        return False
+    stored = db.execute(f"SELECT generation FROM {STATE}").fetchone()
+    return stored is not None and stored[0] == generation(db)[1]
+
+
+def refresh(db, keep: bool = True) -> pd.DataFrame:
+    """Compute every buyer's profile and store it for this generation of the store (when `keep` and the store is
+    writable: the web app computes without writing, its process cache keeps the answer)."""
+    profiles = compute_profiles(db)
+    if not keep:
+        return profiles
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # a read-only store: the profiles are computed, not kept
+        return profiles
+    try:
+        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        conn.execute(f"CREATE TABLE {TABLE} ({', '.join(profiles.columns)})")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{TABLE}_name ON {TABLE} (name)")
+        rows = profiles.astype(object).where(profiles.notna(), None).itertuples(index=False, name=None)
+        conn.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(profiles.columns))})", rows)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (generation INTEGER)")
+        conn.execute(f"DELETE FROM {STATE}")
+        conn.execute(f"INSERT INTO {STATE} VALUES (?)", [generation(db)[1]])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return profiles
+
+
+def profiles(db, keep: bool = True) -> pd.DataFrame:
+    """Every buyer's profile: the stored one when it describes the store as it is, else computed (and stored)."""
+    if _is_current(db):
+        return _frame(db, f"SELECT * FROM {TABLE}")
+    return refresh(db, keep)
+
+
+def profile_row(frame: pd.DataFrame, buyer_id: str) -> dict[str, Any] | None:
+    """One buyer's profile as a dict (NaN as None), or None when the store has no such buyer."""
+    found = frame[frame["buyer_id"] == buyer_id]
+    if not len(found):
+        return None
+    row = found.iloc[0].to_dict()
+    return {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
