@@ -10,9 +10,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from reciprocity.audit import queries
+from reciprocity.audit.benchmark import benchmark, find_buyers
 from reciprocity.audit.stats import compute_report
+from reciprocity.audit.winner_totals import winner_totals
 from reciprocity.parsers import sniff
 
+from .benchmark_openapi import MAX_QUERY
 from .checking import ACCEPTED_TYPES, JSON_TYPES, check_document
 from .db import cached_query, get_db
 from .errors import ApiError
@@ -21,6 +24,7 @@ from .openapi import openapi_document
 from .rules import rules_catalogue
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_BUYER_QUERY = MAX_QUERY
 
 
 @bp.post("/check")
@@ -56,8 +60,24 @@ def tender(notice_id: str) -> Response:
 
 @bp.get("/winners/<path:entity_id>")
 def winner(entity_id: str) -> Response:
-    """One grouped winner and its awards."""
-    return jsonify(queries.get_winner(get_db(), entity_id))
+    """One grouped winner, its awards and its totals (by year, by buyer, buyers served, names merged)."""
+    record = queries.get_winner(get_db(), entity_id)
+    return jsonify({**record, "totals": winner_totals(record)})
+
+
+@bp.get("/buyers")
+def buyers() -> Response:
+    """The buyers a name or id designates (candidates, never a guess)."""
+    query = (request.args.get("q") or "").strip()
+    if not query or len(query) > MAX_BUYER_QUERY:
+        raise ApiError(400, "bad-request", f"give q, a buyer's name or id (1 to {MAX_BUYER_QUERY} characters)")
+    return jsonify({"query": query, "candidates": cached_query(find_buyers, query, False)})
+
+
+@bp.get("/buyers/<path:buyer_id>")
+def buyer(buyer_id: str) -> Response:
+    """One buyer against its peers: indicators, peer group, median and quartiles, Scoreboard references."""
+    return jsonify(cached_query(benchmark, buyer_id, False))
 
 
 @bp.get("/stats")

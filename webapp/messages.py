@@ -249,3 +249,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 from .listing_messages import LISTING_MESSAGES  # noqa: E402  (the list's controls, issue 14)
 
 MESSAGES.update(LISTING_MESSAGES)
+
+from .benchmark_messages import BENCHMARK_MESSAGES  # noqa: E402  (buyer benchmark, winner totals, charts; issue 14)
+
+MESSAGES.update(BENCHMARK_MESSAGES)

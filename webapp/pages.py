@@ -12,11 +12,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from reciprocity import assess
 from reciprocity.audit import queries
 from reciprocity.audit.stats import compute_report
+from reciprocity.audit.winner_totals import winner_totals
 from reciprocity.draft import build_notice
 from reciprocity.errors import DraftError, ReciprocityError
 from reciprocity.i18n.error_text import draft_reason, error_text
 
 from . import exports
+from .buyer_pages import register as register_buyers
+from .buyer_pages import winner_charts
 from .charts import overview_charts
 from .checking import check_document
 from .db import cached_query, get_db
@@ -32,6 +35,7 @@ from .rules import instruments_catalogue, rules_catalogue
 
 bp = Blueprint("pages", __name__)
 register_listing(bp)
+register_buyers(bp)  # the buyer pages (issue 14)
 
 
 def _check_page(upload: UploadForm, draft: DraftForm, error: str | None = None, status: int = 200,
@@ -95,9 +99,14 @@ def check_draft() -> Any:
 def overview() -> str:
     """The audit overview: origin of awards over the years, SME indicators, tenders to act on."""
     filters = filters_from_args(request.args)
+    options = cached_query(queries.filter_options)
+    # the question is what benefits firms established in France: French buyers unless the filter says otherwise
+    french_default = "buyer_country" not in request.args and "FR" in options["buyer_country"]
+    if french_default:
+        filters["buyer_country"] = "FR"
     figures = cached_query(compute_report, filters)
     return render_template("overview.html", stats=figures, charts=overview_charts(figures, translate),
-                           filters=filters, options=cached_query(queries.filter_options))
+                           filters=filters, options=options, french_default=french_default)
 
 
 @bp.get("/tenders")
@@ -129,8 +138,10 @@ def tender(notice_id: str) -> str:
 
 @bp.get("/winners/<path:entity_id>")
 def winner(entity_id: str) -> str:
-    """One grouped winner and every award it received."""
-    return render_template("winner.html", winner=queries.get_winner(get_db(), entity_id))
+    """One grouped winner: its totals by year and buyer, the names merged into it, and every award it received."""
+    record = queries.get_winner(get_db(), entity_id)
+    totals = winner_totals(record)
+    return render_template("winner.html", winner=record, totals=totals, charts=winner_charts(totals))
 
 
 @bp.get("/rules")

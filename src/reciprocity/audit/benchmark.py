@@ -50,10 +50,10 @@ def fold(text: Any) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
-def find_buyers(db, query: str) -> list[dict[str, Any]]:
+def find_buyers(db, query: str, keep: bool = True) -> list[dict[str, Any]]:
     """The buyers an id or a name designates: the buyer with that id, else the one whose name is exactly `query`
     (accents and case aside), else every buyer whose name contains it (several: candidates, never a guess)."""
-    frame = profiles(as_db(db))
+    frame = profiles(as_db(db), keep)
     wanted = query.strip()
     exact = frame[frame["buyer_id"] == wanted]
     if not len(exact):
@@ -172,9 +172,11 @@ def _origin(buyer: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def benchmark(db, buyer_id: str) -> dict[str, Any]:
-    """One buyer's indicators against its peer group (JSON-ready). Raises NotFoundError for an unknown buyer."""
-    frame = profiles(as_db(db))
+def benchmark(db, buyer_id: str, keep: bool = True) -> dict[str, Any]:
+    """One buyer's indicators against its peer group (JSON-ready). Raises NotFoundError for an unknown buyer.
+
+    `keep`: store the buyers' profiles when they had to be computed (the web app passes False: it never writes)."""
+    frame = profiles(as_db(db), keep)
     buyer = profile_row(frame, buyer_id)
     if buyer is None:
         raise NotFoundError(f"no buyer with id {buyer_id!r}")

@@ -84,6 +84,17 @@ TABLE = "agg_buyer_profiles"
 STATE = "agg_buyer_state"
 
 
+def buyer_key(identifiers: list[str] | None, name: str | None, country: str | None) -> str | None:
+    """The key `BUYER_KEY` gives a notice's buyer, computed in Python (for links from a tender to its buyer):
+    SQLite's lower() and trim() change ASCII letters and spaces only, and so does this."""
+    if identifiers:
+        return str(identifiers[0])
+    if name is None:
+        return None
+    folded = "".join(c.lower() if c.isascii() else c for c in name.strip(" "))
+    return f"name:{folded}|{country or ''}"
+
+
 def _frame(db, sql: str) -> pd.DataFrame:
     cursor = db.execute(sql)
     return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
