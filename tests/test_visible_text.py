@@ -115,6 +115,26 @@ def test_audit_pages_every_tender_and_winner(client, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_buyer_pages_and_search(client, lang):
+    """Every buyer's benchmark page (from each tender's link), the buyer search with several and no matches."""
+    from reciprocity.audit.benchmark_profiles import buyer_key
+
+    for path in ("/buyers?q=ville", "/buyers?q=zzzz", "/buyers"):
+        assert page_violations(client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").data, lang) == [], path
+    seen = set()
+    for item in client.get("/api/v1/tenders?per_page=100").get_json()["items"]:
+        buyer = client.get(f"/api/v1/tenders/{item['id']}").get_json()["notice"]["buyer"]
+        key = buyer_key(buyer["identifiers"], buyer["name"], buyer["country"])
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        page = client.get(f"/buyers/{key}?lang={lang}")
+        assert page.status_code == 200, key
+        assert page_violations(page.data, lang, [buyer["name"] or "", key]) == [], key
+    assert len(seen) >= 8
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_error_pages(client, lang):
     hostile = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
     response = client.post(f"/check?lang={lang}", data={"up-file": (io.BytesIO(hostile), "evil.xml")},

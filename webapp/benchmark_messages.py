@@ -8,6 +8,8 @@ BENCHMARK_MESSAGES: dict[str, tuple[str, str]] = {
     "buyers.none": ("Aucun acheteur ne correspond.", "No buyer matches."),
     "buyers.several": ("Plusieurs acheteurs correspondent : choisissez-en un.", "Several buyers match: pick one."),
     "buyers.notices": ("Avis", "Notices"),
+    "buyers.capped": ("Les {count} premiers seulement : précisez le nom ou donnez l'identifiant.",
+                      "The first {count} only: give a longer name or the id."),
     "buyer.tenders": ("Marchés de cet acheteur", "This buyer's tenders"),
     "buyer.benchmark_link": ("Comparer l'acheteur à ses pairs", "Compare the buyer with its peers"),
     "buyer.id": ("Identifiant", "Identifier"),

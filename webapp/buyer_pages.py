@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from reciprocity.audit.benchmark import MARGIN, benchmark, find_buyers
+from reciprocity.audit.benchmark import CANDIDATES, MARGIN, benchmark, find_buyers
 from reciprocity.audit.benchmark_profiles import buyer_key
 
 from .charts import REFERENCES, IndicatorRow, data_table, direction, indicator_bars, value_bars
@@ -149,7 +149,8 @@ def register(blueprint: Blueprint) -> None:
         candidates = cached_query(find_buyers, query, False) if query else []
         if len(candidates) == 1:
             return redirect(url_for("pages.buyer", buyer_id=candidates[0]["buyer_id"]))
-        return render_template("buyers.html", query=query, candidates=candidates)
+        return render_template("buyers.html", query=query, candidates=candidates,
+                               capped=len(candidates) >= CANDIDATES)
 
     @blueprint.get("/buyers/<path:buyer_id>")
     def buyer(buyer_id: str) -> str:

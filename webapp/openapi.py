@@ -11,7 +11,7 @@ from reciprocity.audit.filters import SORTS
 from reciprocity.audit.queries import MAX_PER_PAGE
 from reciprocity.model import AREAS, KINDS, ORIGIN_CLASSES, SEVERITIES, STATUSES
 
-from .benchmark_openapi import benchmark_paths, benchmark_schemas
+from .benchmark_openapi import BENCHMARK_PATHS, BENCHMARK_SCHEMAS
 from .checking import ACCEPTED_TYPES
 from .filters import FILTER_KEYS, declared
 from .filters import ORDER_PARAMS as ORDER_SCHEMAS
@@ -210,7 +210,7 @@ def _paths() -> dict[str, Any]:
             "operationId": "getWinner", "summary": "One grouped winner and its awards",
             "parameters": [{"name": "entity_id", "in": "path", "required": True, "schema": STR}],
             "responses": {"200": _ok("the winner", {"$ref": REF + "Entity"}), "404": _error("no such winner")}}},
-        **benchmark_paths(),
+        **BENCHMARK_PATHS,
         "/stats": {"get": {
             "operationId": "stats", "summary": "The report's figures for the filtered tenders",
             "parameters": FILTER_PARAMS,
@@ -237,5 +237,5 @@ def openapi_document() -> dict[str, Any]:
                                 "and read an audit database. Errors are always {\"error\": code, \"detail\": text}."},
         "servers": [{"url": "/api/v1"}],
         "paths": _paths(),
-        "components": {"schemas": {**SCHEMAS, **benchmark_schemas()}},
+        "components": {"schemas": {**SCHEMAS, **BENCHMARK_SCHEMAS}},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import formats, labels
-from .benchmark import MARGIN, MIN_PEERS
+from .benchmark import CANDIDATES, MARGIN, MIN_PEERS
 
 _WORDS = {
     "en": {
@@ -25,6 +25,7 @@ _WORDS = {
         "division": "CPV division {division}",
         "candidates": "Several buyers match {query!r}: give one id",
         "none": "No buyer matches {query!r}",
+        "capped": "  (the first {count} only: give a longer name or the id)",
     },
     "fr": {
         "buyer": "Acheteur : {name} ({id}), {facts} ; {notices} avis, {awards} attributions",
@@ -43,6 +44,7 @@ _WORDS = {
         "division": "division CPV {division}",
         "candidates": "Plusieurs acheteurs correspondent à « {query} » : indiquez un identifiant",
         "none": "Aucun acheteur ne correspond à « {query} »",
+        "capped": "  (les {count} premiers seulement : précisez le nom ou donnez l'identifiant)",
     },
 }
 
@@ -160,4 +162,6 @@ def render_candidates(query: str, candidates: list[dict[str, Any]], lang: str = 
             f"({labels.country(item['country'], lang) or formats.NONE}, {category}; "
             f"{formats.number(item['notices'], lang)})"
         )
+    if len(candidates) >= CANDIDATES:
+        lines.append(words["capped"].format(count=CANDIDATES))
     return "\n".join(lines)
