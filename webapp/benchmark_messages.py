@@ -10,7 +10,7 @@ BENCHMARK_MESSAGES: dict[str, tuple[str, str]] = {
     "buyers.notices": ("Avis", "Notices"),
     "buyers.capped": ("Les {count} premiers seulement : précisez le nom ou donnez l'identifiant.",
                       "The first {count} only: give a longer name or the id."),
-    "buyer.tenders": ("Marchés de cet acheteur", "This buyer's tenders"),
+    "buyer.tenders": ("Marchés des acheteurs portant ce nom", "Tenders of buyers with this name"),
     "buyer.benchmark_link": ("Comparer l'acheteur à ses pairs", "Compare the buyer with its peers"),
     "buyer.id": ("Identifiant", "Identifier"),
     "buyer.region": ("Région (NUTS 2)", "Region (NUTS 2)"),
