@@ -49,12 +49,12 @@ SQL = {
     ),
     # decided findings only: price-only flagged/passed, the tender period measured against its legal minimum
     "findings": (
-        f"SELECT {BUYER_KEY} AS buyer_id, f.notice_id, f.code, max(f.status = 'flagged') AS flagged,"
+        f"SELECT {BUYER_KEY} AS buyer_id, x.notice_id, x.code, x.flagged, x.margin FROM (SELECT f.notice_id, f.code,"
+        " max(f.status = 'flagged') AS flagged,"
         " min(json_extract(f.evidence, '$.days') - json_extract(f.evidence, '$.minimum_days')) AS margin"
-        " FROM findings f JOIN notices n ON n.id = f.notice_id"
-        " WHERE f.code IN ('SME-PRICE-ONLY', 'SME-SHORT-DEADLINE') AND f.status IN ('flagged', 'passed')"
-        " GROUP BY 1, 2, 3"
-    ),
+        " FROM findings f WHERE f.code IN ('SME-PRICE-ONLY', 'SME-SHORT-DEADLINE')"
+        " AND f.status IN ('flagged', 'passed') GROUP BY 1, 2) x JOIN notices n ON n.id = x.notice_id"
+    ),  # grouped per notice first: the buyer's key is computed once per notice, not once per finding
 }
 DIMENSION_COLUMNS = ("category", "region", "division", "country")
 COUNT_COLUMNS = (
