@@ -239,3 +239,14 @@ def test_winner_totals_page_and_api(client, bench_db):
     assert "annuaire-entreprises.data.gouv.fr/entreprise/842156374" in html
     assert f"{buyers * 612400:,}".replace(",", " ") + ",00 € · n = 38" in html
     assert 'id="winner-year-data"' in html and "Acheteurs servis" in html and "Raison du regroupement" in html
+
+
+def test_the_web_app_computes_profiles_without_writing(tmp_path):
+    base = _notice(AWARD)
+    path = _store(tmp_path / "web.db", [_copy(base, i, f"2169000{i:07d}", f"Commune {i}", "FRK26", i)
+                                        for i in range(3)])
+    app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False})
+    body = app.test_client().get("/api/v1/buyers/21690000000001").get_json()
+    assert body["peer_group"]["size"] == 2 and body["indicators"]["single_bidder"]["value"] == round(1 / 3, 4)
+    db = open_db(path)
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_buyer_profiles'").fetchone() is None

@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import NotFoundError
 from ..model import ORIGIN_CLASSES
 from ..rules.data import load_rule_data
-from .benchmark_profiles import profile_row, profiles
+from .benchmark_profiles import candidate_rows, count_peers, ensure, peer_rows, profile_row
 from .store import as_db
 
 MIN_PEERS = 30
@@ -53,7 +53,9 @@ def fold(text: Any) -> str:
 def find_buyers(db, query: str, keep: bool = True) -> list[dict[str, Any]]:
     """The buyers an id or a name designates: the buyer with that id, else the one whose name is exactly `query`
     (accents and case aside), else every buyer whose name contains it (several: candidates, never a guess)."""
-    frame = profiles(as_db(db), keep)
+    db = as_db(db)
+    ensure(db, keep)
+    frame = candidate_rows(db)
     wanted = query.strip()
     exact = frame[frame["buyer_id"] == wanted]
     if not len(exact):
@@ -78,34 +80,29 @@ def _clean(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def peer_group(frame: pd.DataFrame, buyer: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The buyer's peers and how they were chosen: each step tried (its dimensions and size), the one used."""
-    others = frame[frame["buyer_id"] != buyer["buyer_id"]]
-    steps, chosen = [], None
+def peer_group(db, buyer: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The buyer's peers and how they were chosen: each step tried (its dimensions and size), the one used.
+    Each step is one count over an index of the profiles; only the chosen peers' rows are read."""
+    steps: list[dict[str, Any]] = []
     for level in LEVELS:
         used = {d: buyer[d] for d in level if buyer.get(d) is not None}
         if not used or (steps and steps[-1]["dimensions"] == used):  # a dimension the buyer lacks: same step
             continue
-        mask = pd.Series(True, index=others.index)
-        for dimension, value in used.items():
-            mask &= others[dimension] == value
-        peers = others[mask]
-        steps.append({"dimensions": used, "size": len(peers)})
-        chosen = peers
-        if len(peers) >= MIN_PEERS:
+        steps.append({"dimensions": used, "size": count_peers(db, used, buyer["buyer_id"])})
+        if steps[-1]["size"] >= MIN_PEERS:
             break
-    if chosen is None:  # the buyer has no category, region, division nor country: every other buyer
-        chosen = others
-        steps.append({"dimensions": {}, "size": len(others)})
+    if not steps:  # the buyer has no category, region, division nor country: every other buyer
+        steps.append({"dimensions": {}, "size": count_peers(db, {}, buyer["buyer_id"])})
+    chosen = steps[-1]
     group = {
-        "dimensions": steps[-1]["dimensions"],
-        "size": steps[-1]["size"],
+        "dimensions": chosen["dimensions"],
+        "size": chosen["size"],
         "min_peers": MIN_PEERS,
         "widened": len(steps) > 1,
-        "enough": steps[-1]["size"] >= MIN_PEERS,
+        "enough": chosen["size"] >= MIN_PEERS,
         "steps": steps,
     }
-    return chosen, group
+    return peer_rows(db, chosen["dimensions"], buyer["buyer_id"]), group
 
 
 def quartiles(values: pd.Series) -> dict[str, Any]:
@@ -176,11 +173,12 @@ def benchmark(db, buyer_id: str, keep: bool = True) -> dict[str, Any]:
     """One buyer's indicators against its peer group (JSON-ready). Raises NotFoundError for an unknown buyer.
 
     `keep`: store the buyers' profiles when they had to be computed (the web app passes False: it never writes)."""
-    frame = profiles(as_db(db), keep)
-    buyer = profile_row(frame, buyer_id)
+    db = as_db(db)
+    ensure(db, keep)
+    buyer = profile_row(db, buyer_id)
     if buyer is None:
         raise NotFoundError(f"no buyer with id {buyer_id!r}")
-    peers, group = peer_group(frame, buyer)
+    peers, group = peer_group(db, buyer)
     return {
         "buyer": {
             "id": buyer["buyer_id"],

@@ -81,6 +81,15 @@ COUNT_COLUMNS = (
 )
 CLASS_COLUMNS = tuple(f"{p}{c}" for c in ORIGIN_CLASSES for p in ("awards_", "value_"))
 TABLE = "agg_buyer_profiles"
+# the profiles' indexes: the buyer, its name, and the dimensions of every peer group (benchmark.LEVELS)
+INDEXED = (
+    ("buyer_id",),
+    ("name",),
+    ("category", "region", "division"),
+    ("category", "division"),
+    ("category",),
+    ("country",),
+)
 STATE = "agg_buyer_state"
 
 
@@ -171,50 +180,86 @@ def compute_profiles(db) -> pd.DataFrame:
 
 
 def _is_current(db) -> bool:
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [STATE]).fetchone() is None:
+    """Whether the profiles table (the temp one of this connection first, else the stored one) describes the
+    store as it is."""
+    try:
+        stored = db.execute(f"SELECT generation FROM {STATE}").fetchone()
+    except sqlite3.OperationalError:  # no such table yet
         return False
-    stored = db.execute(f"SELECT generation FROM {STATE}").fetchone()
     return stored is not None and stored[0] == generation(db)[1]
 
 
-def refresh(db, keep: bool = True) -> pd.DataFrame:
-    """Compute every buyer's profile and store it for this generation of the store (when `keep` and the store is
-    writable: the web app computes without writing, its process cache keeps the answer)."""
-    profiles = compute_profiles(db)
+def _write(conn, profiles: pd.DataFrame, schema: str, number: int) -> None:
+    """The profiles and their generation into `schema` ("main", or "temp": this connection only), indexed for the
+    buyer lookup and for every peer group's dimensions."""
+    table, state = f"{schema}.{TABLE}", f"{schema}.{STATE}"
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(f"CREATE TABLE {table} ({', '.join(profiles.columns)})")
+    for number_, columns in enumerate(INDEXED):
+        conn.execute(f"CREATE INDEX {schema}.idx_{TABLE}_{number_} ON {TABLE} ({', '.join(columns)})")
+    rows = profiles.astype(object).where(profiles.notna(), None).itertuples(index=False, name=None)
+    conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(profiles.columns))})", rows)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {state} (generation INTEGER)")
+    conn.execute(f"DELETE FROM {state}")
+    conn.execute(f"INSERT INTO {state} VALUES (?)", [number])
+
+
+def refresh(db, keep: bool = True) -> None:
+    """Compute every buyer's profile and store it for this generation of the store; in a temp table of this
+    connection when `keep` is False or the store is read-only (the web app never writes)."""
+    profiles, number, conn = compute_profiles(db), generation(db)[1], db.conn
+    if keep:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # a read-only store
+            keep = False
     if not keep:
-        return profiles
-    conn = db.conn
+        conn.execute("BEGIN")
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:  # a read-only store: the profiles are computed, not kept
-        return profiles
-    try:
-        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        conn.execute(f"CREATE TABLE {TABLE} ({', '.join(profiles.columns)})")
-        conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{TABLE}_name ON {TABLE} (name)")
-        rows = profiles.astype(object).where(profiles.notna(), None).itertuples(index=False, name=None)
-        conn.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(profiles.columns))})", rows)
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (generation INTEGER)")
-        conn.execute(f"DELETE FROM {STATE}")
-        conn.execute(f"INSERT INTO {STATE} VALUES (?)", [generation(db)[1]])
+        _write(conn, profiles, "main" if keep else "temp", number)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return profiles
+
+
+def ensure(db, keep: bool = True) -> None:
+    """The profiles table, computed (and stored when `keep`) unless it describes the store as it is."""
+    if not _is_current(db):
+        refresh(db, keep)
 
 
 def profiles(db, keep: bool = True) -> pd.DataFrame:
-    """Every buyer's profile: the stored one when it describes the store as it is, else computed (and stored)."""
-    if _is_current(db):
-        return _frame(db, f"SELECT * FROM {TABLE}")
-    return refresh(db, keep)
+    """Every buyer's profile, as a frame."""
+    ensure(db, keep)
+    return _frame(db, f"SELECT * FROM {TABLE}")
 
 
-def profile_row(frame: pd.DataFrame, buyer_id: str) -> dict[str, Any] | None:
-    """One buyer's profile as a dict (NaN as None), or None when the store has no such buyer."""
-    found = frame[frame["buyer_id"] == buyer_id]
-    if not len(found):
-        return None
-    row = found.iloc[0].to_dict()
-    return {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+def _where(dimensions: dict[str, Any], exclude: str) -> tuple[str, list[Any]]:
+    clauses = [f"{column} = ?" for column in dimensions]  # columns from LEVELS, never from input
+    return " WHERE " + " AND ".join([*clauses, "buyer_id != ?"]), [*dimensions.values(), exclude]
+
+
+def count_peers(db, dimensions: dict[str, Any], exclude: str) -> int:
+    """How many buyers other than `exclude` share these dimensions (an index range)."""
+    where, params = _where(dimensions, exclude)
+    return db.execute(f"SELECT count(*) FROM {TABLE}{where}", params).fetchone()[0]
+
+
+def peer_rows(db, dimensions: dict[str, Any], exclude: str) -> pd.DataFrame:
+    """The profiles of the buyers other than `exclude` that share these dimensions."""
+    where, params = _where(dimensions, exclude)
+    cursor = db.execute(f"SELECT * FROM {TABLE}{where}", params)
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def candidate_rows(db) -> pd.DataFrame:
+    """Id, name, country, category and notices of every buyer (what a name search reads)."""
+    return _frame(db, f"SELECT buyer_id, name, country, category, notices FROM {TABLE}")
+
+
+def profile_row(db, buyer_id: str) -> dict[str, Any] | None:
+    """One buyer's profile as a dict, or None when the store has no such buyer."""
+    cursor = db.execute(f"SELECT * FROM {TABLE} WHERE buyer_id = ?", [buyer_id])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
