@@ -250,3 +250,17 @@ def test_the_web_app_computes_profiles_without_writing(tmp_path):
     assert body["peer_group"]["size"] == 2 and body["indicators"]["single_bidder"]["value"] == round(1 / 3, 4)
     db = open_db(path)
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_buyer_profiles'").fetchone() is None
+
+
+def test_a_dataset_written_before_buyer_nuts_loads(tmp_path):
+    """A Parquet dataset from before the notices' buyer_nuts column loads, the column NULL (as an old SQLite)."""
+    from reciprocity.audit import dataset
+    from reciprocity.audit.load import load_dataset
+
+    db = open_db(_store(tmp_path / "old.db", [_copy(_notice(AWARD), 1, "21690000000001", "Commune", "FRK26", 0)]))
+    tables = {name: dataset.arrow_table(db, name) for name in dataset.dataset_tables()}
+    tables["notices"] = tables["notices"].drop_columns(["buyer_nuts"])
+    dataset.write_partition(tmp_path / "old.parquet", "b0", tables)
+    load_dataset(tmp_path / "old.parquet", tmp_path / "new.db")
+    loaded = open_db(tmp_path / "new.db")
+    assert loaded.execute("SELECT id, buyer_nuts FROM notices").fetchall() == [("00000001-2025", None)]

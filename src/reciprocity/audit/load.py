@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import dataset, store
+from .schema import ADDED_COLUMNS
 
 LOG_TABLES = ("ingest_errors", "ingest_files")
 
@@ -36,6 +37,10 @@ def _notice_rows(tables: dict[str, list[dict]]) -> list[dict[str, list[dict]]]:
             for row in rows:
                 by_notice[row["notice_id"]].append(row)
             children[table] = by_notice
+    for table, columns in ADDED_COLUMNS.items():  # a dataset written before a column was added: NULL, as in SQLite
+        for row in tables.get(table, []):
+            for column in columns:
+                row.setdefault(column, None)
     return [
         {"notices": [notice], **{t: rows.get(notice["id"], []) for t, rows in children.items()}}
         for notice in tables["notices"]
