@@ -264,3 +264,11 @@ def test_a_dataset_written_before_buyer_nuts_loads(tmp_path):
     load_dataset(tmp_path / "old.parquet", tmp_path / "new.db")
     loaded = open_db(tmp_path / "new.db")
     assert loaded.execute("SELECT id, buyer_nuts FROM notices").fetchall() == [("00000001-2025", None)]
+
+
+def test_a_store_written_before_buyer_nuts_gets_the_column(tmp_path):
+    db = open_db(tmp_path / "old.db")
+    db.execute("ALTER TABLE notices DROP COLUMN buyer_nuts")
+    db.conn.close()
+    reopened = open_db(tmp_path / "old.db")
+    assert "buyer_nuts" in {row[1] for row in reopened.execute("PRAGMA table_info(notices)").fetchall()}
