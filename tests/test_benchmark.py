@@ -272,3 +272,14 @@ def test_a_store_written_before_buyer_nuts_gets_the_column(tmp_path):
     db.conn.close()
     reopened = open_db(tmp_path / "old.db")
     assert "buyer_nuts" in {row[1] for row in reopened.execute("PRAGMA table_info(notices)").fetchall()}
+
+
+def test_terminal_benchmark_has_no_english_in_french(bench_db):
+    from visible_text import violations
+
+    from reciprocity.rules.data import load_rule_data
+
+    output = CliRunner().invoke(main, ["benchmark", "--buyer", TARGET, "--db", str(bench_db), "--lang", "fr"]).output
+    for data in (load_rule_data().scoreboard["source"], "Commune de Lyon-Test", TARGET):
+        output = output.replace(data, " ")
+    assert violations(output, "fr") == []

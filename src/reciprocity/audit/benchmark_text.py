@@ -20,7 +20,7 @@ _WORDS = {
         "higher": "higher is better",
         "days": "{value} d",
         "origin": "Value by origin of the winner ({awards} awards, {value}; {without} without a euro value)",
-        "references": "Reference values (context, not law): {source}",
+        "references": "Reference values: EU Single Market Scoreboard, statistical benchmarks, not law ({source})",
         "region": "region {region}",
         "division": "CPV division {division}",
         "candidates": "Several buyers match {query!r}: give one id",
@@ -39,7 +39,8 @@ _WORDS = {
         "higher": "plus haut = mieux",
         "days": "{value} j",
         "origin": "Valeur par origine du titulaire ({awards} attributions, {value} ; {without} sans valeur en euros)",
-        "references": "Valeurs de référence (contexte, non juridique) : {source}",
+        "references": "Valeurs de référence : Tableau d'affichage du marché unique de la Commission européenne, "
+        "repères statistiques et non règles de droit (source en anglais : {source})",
         "region": "région {region}",
         "division": "division CPV {division}",
         "candidates": "Plusieurs acheteurs correspondent à « {query} » : indiquez un identifiant",
