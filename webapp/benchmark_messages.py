@@ -103,6 +103,7 @@ BENCHMARK_MESSAGES: dict[str, tuple[str, str]] = {
     "chart.data": ("Données du graphique", "Chart data"),
     "chart.awards_n": ("Attributions (n)", "Awards (n)"),
     "chart.total": ("Total", "Total"),
+    "chart.with_value_n": ("Avec valeur en euros (n)", "With a euro value (n)"),
     "chart.indicator": ("Indicateur", "Indicator"),
     "chart.value": ("Valeur", "Value"),
     "chart.basis": ("Base", "Basis"),

@@ -90,7 +90,7 @@ def buyer_charts(result: dict[str, Any]) -> dict[str, Markup]:
     legend = lambda key: translate("reference." + key)  # noqa: E731
     return {
         "indicators": indicator_bars(translate("buyer.chart"), rows, legend, translate("chart.no_value"), "buyer-data"),
-        "table": data_table("buyer-data", translate("chart.data"), header, table),
+        "table": data_table("buyer-data", translate("chart.data"), translate("buyer.chart"), header, table),
     }
 
 
@@ -112,7 +112,8 @@ def winner_charts(totals: dict[str, Any]) -> dict[str, Markup]:
     ]
     return {
         "by_year": value_bars(translate("winner.by_year"), years, "winner-year-data"),
-        "by_year_table": data_table("winner-year-data", translate("chart.data"), header, rows),
+        "by_year_table": data_table("winner-year-data", translate("chart.data"), translate("winner.by_year"), header,
+                                        rows),
     }
 
 

@@ -60,14 +60,15 @@ def _svg(height: float, title: str, body: list[str], described_by: str | None = 
     )
 
 
-def data_table(chart_id: str, summary: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Markup:
+def data_table(chart_id: str, summary: str, caption: str, header: Sequence[str],
+               rows: Sequence[Sequence[Any]]) -> Markup:
     """The figures behind a chart, as a table in a <details> (closed on screen, read by screen readers)."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join((f'<th scope="row">{escape(cell)}</th>' if i == 0 else
                                       f'<td class="num">{escape(cell)}</td>') for i, cell in enumerate(row))
                    + "</tr>" for row in rows)
     return Markup(f'<details class="chart-data" id="{escape(chart_id)}"><summary>{escape(summary)}</summary>'
-                  f'<table class="list"><caption>{escape(summary)}</caption><thead><tr>{head}</tr></thead>'
+                  f'<table class="list"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
                   f"<tbody>{body}</tbody></table></details>")
 
 
@@ -199,19 +200,23 @@ def _origin_rows(by_year: Mapping[str, Any], measure: str) -> dict[str, dict[str
 
 
 def _origin_table(chart_id: str, by_year: Mapping[str, Any], measure: str, translate: Callable[..., str]) -> Markup:
-    header = [translate("tenders.year"), translate("chart.awards_n"), translate("chart.total")]
+    by_value = measure == "value_eur"
+    header = [translate("tenders.year"), translate("chart.awards_n")]
+    header += [translate("chart.with_value_n"), translate("chart.total")] if by_value else []
     header += [label("origin_class", name) for name in ORIGIN_COLOURS]
     rows = []
     for year, table in sorted(by_year.items()):
-        cells: list[Any] = [year, number(table["awards"]),
-                            amount(table["value_eur"]) if measure == "value_eur" else number(table["awards"])]
+        cells: list[Any] = [year, number(table["awards"])]
+        if by_value:
+            cells += [number(table["awards"] - table["awards_without_eur_value"]), amount(table["value_eur"])]
         for name in ORIGIN_COLOURS:
             part = table["classes"].get(name, {})
-            share = part.get("value_share" if measure == "value_eur" else "share")
-            shown = amount(part.get("value_eur")) if measure == "value_eur" else number(part.get("awards", 0))
+            share = part.get("value_share" if by_value else "share")
+            shown = amount(part.get("value_eur")) if by_value else number(part.get("awards", 0))
             cells.append(f"{shown} ({percent(share)})")
         rows.append(cells)
-    return data_table(chart_id, translate("chart.data"), header, rows)
+    title = translate("overview.by_value" if by_value else "overview.by_count")
+    return data_table(chart_id, translate("chart.data"), title, header, rows)
 
 
 def origin_charts(by_year: Mapping[str, Any], translate: Callable[..., str], prefix: str) -> dict[str, Markup]:
@@ -253,7 +258,8 @@ def overview_charts(figures: dict[str, Any], translate: Callable[..., str]) -> d
         **origin_charts(figures["origin"]["by_year"], translate, "ov"),
         "indicators": indicator_bars(translate("overview.sme"), rows, _reference_legend(translate),
                                      translate("chart.no_value"), "ov-indicator-data"),
-        "indicators_table": data_table("ov-indicator-data", translate("chart.data"), header, table),
+        "indicators_table": data_table("ov-indicator-data", translate("chart.data"), translate("overview.sme"), header,
+                                       table),
         "ranked": [{"id": t["id"], "title": t["title"], "buyer": t["buyer_name"],
                     "priority": round(t["benefit_priority"] or 0), "codes": t["flagged_codes"]}
                    for t in figures["ranked_tenders"]],
