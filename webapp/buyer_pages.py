@@ -20,6 +20,7 @@ from .i18n import amount, country, current_language, label, number, percent, tra
 from .listing import cpv_label
 
 MAX_QUERY = 200
+VALUE_SHARES = ("france_value_share", "sme_winners_value")  # shares of EUR sums, not of counts
 
 
 def buyer_url(buyer: dict[str, Any] | None) -> str | None:
@@ -40,9 +41,15 @@ def _shown(key: str, value: Any) -> str:
 def _basis(key: str, figure: dict[str, Any]) -> str:
     if key == MARGIN:
         return f"n = {number(figure['denominator'])}"
-    if key in ("france_value_share", "sme_winners_value"):  # EUR sums
+    if key in VALUE_SHARES:
         return f"{amount(figure['numerator'])} / {amount(figure['denominator'])}"
     return f"{number(figure['numerator'])} / {number(figure['denominator'])}"
+
+
+def _chart_basis(key: str, figure: dict[str, Any]) -> str:
+    if key in VALUE_SHARES:
+        return translate("buyer.of_value", value=amount(figure["denominator"]))
+    return f"n = {number(figure['denominator'])}"
 
 
 def buyer_charts(result: dict[str, Any]) -> dict[str, Markup]:
@@ -53,45 +60,18 @@ def buyer_charts(result: dict[str, Any]) -> dict[str, Markup]:
         name, way = label("indicator", key), direction(figure["lower_is_better"], translate)
         if key != MARGIN:  # days are not a share: in the table only
             band = (peers["q1"], peers["median"], peers["q3"]) if peers["n"] else None
-            rows.append(
-                IndicatorRow(
-                    name,
-                    figure["value"],
-                    f"n = {number(figure['denominator'])}",
-                    way,
-                    band,
-                    {ref: reference.get(ref) for ref in REFERENCES},
-                )
-            )
-        table.append(
-            [
-                name,
-                _shown(key, figure["value"]),
-                _basis(key, figure),
-                number(peers["n"]),
-                _shown(key, peers["q1"]),
-                _shown(key, peers["median"]),
-                _shown(key, peers["q3"]),
-                *[_shown(key, reference.get(ref)) for ref in REFERENCES],
-                way or "—",
-            ]
-        )
-    header = [
-        translate("chart.indicator"),
-        translate("buyer.this_buyer"),
-        translate("chart.basis"),
-        translate("buyer.peers_n"),
-        translate("buyer.q1"),
-        translate("reference.median"),
-        translate("buyer.q3"),
-        *[translate("reference." + ref) for ref in REFERENCES],
-        translate("chart.direction"),
-    ]
+            rows.append(IndicatorRow(name, figure["value"], _chart_basis(key, figure), way, band,
+                                     {ref: reference.get(ref) for ref in REFERENCES}))
+        table.append([name, _shown(key, figure["value"]), _basis(key, figure), number(peers["n"]),
+                      *[_shown(key, peers[q]) for q in ("q1", "median", "q3")],
+                      *[_shown(key, reference.get(ref)) for ref in REFERENCES], way or "—"])
+    header = [translate(k) for k in ("chart.indicator", "buyer.this_buyer", "chart.basis", "buyer.peers_n",
+                                     "buyer.q1", "reference.median", "buyer.q3")]
+    header += [translate("reference." + ref) for ref in REFERENCES] + [translate("chart.direction")]
     legend = lambda key: translate("reference." + key)  # noqa: E731
-    return {
-        "indicators": indicator_bars(translate("buyer.chart"), rows, legend, translate("chart.no_value"), "buyer-data"),
-        "table": data_table("buyer-data", translate("chart.data"), translate("buyer.chart"), header, table),
-    }
+    return {"indicators": indicator_bars(translate("buyer.chart"), rows, legend, translate("chart.no_value"),
+                                         "buyer-data"),
+            "table": data_table("buyer-data", translate("chart.data"), translate("buyer.chart"), header, table)}
 
 
 def winner_charts(totals: dict[str, Any]) -> dict[str, Markup]:

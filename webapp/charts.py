@@ -8,6 +8,7 @@ Numbers are written by the page's formatter ("612 400,00 €", "42 %").
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,9 +143,11 @@ def indicator_bars(title: str, rows: Sequence[IndicatorRow], legend: Callable[[s
     plot = WIDTH - _LABEL_WIDTH - RIGHT
     used: dict[str, str] = {}
     for row in rows:
-        body.append(_text(0, y + 10, row.name[:40], size=11))
+        lines = textwrap.wrap(row.name, 40) or [""]  # a long name on two lines, never cut
+        for number_, line in enumerate(lines):
+            body.append(_text(0, y + 10 + 11 * number_, line, size=10 if len(lines) > 1 else 11))
         if row.direction:
-            body.append(_text(0, y + 21, row.direction, size=9, colour="#555"))
+            body.append(_text(0, y + 10 + 11 * len(lines), row.direction, size=9, colour="#555"))
         if row.band is not None:
             q1, median, q3 = row.band
             body.append(_rect(_LABEL_WIDTH + plot * q1, y - 2, plot * max(q3 - q1, 0.004), BAR + 4, "#dddddd",
@@ -162,7 +165,7 @@ def indicator_bars(title: str, rows: Sequence[IndicatorRow], legend: Callable[[s
             if value is not None:
                 body.append(_tick(_LABEL_WIDTH + plot * min(value, 1), y, key, f"{legend(key)} : {percent(value)}"))
                 used[key] = legend(key)
-        y += BAR + GAP + 4
+        y += max(BAR + GAP + 4, 11 * (len(lines) + bool(row.direction)) + 8)
     return _svg(_line_legend(body, y + 6, used), title, body, described_by)
 
 

@@ -9,7 +9,7 @@ from .benchmark import CANDIDATES, MARGIN, MIN_PEERS
 
 _WORDS = {
     "en": {
-        "buyer": "Buyer: {name} ({id}), {facts}; {notices} notices, {awards} awards",
+        "buyer": "Buyer: {name} ({id}), {facts}; notices: {notices}, awards: {awards}",
         "peers": "Peers: {size} buyers with the same {dimensions}",
         "all": "Peers: every other buyer ({size})",
         "widened": "  widened (fewer than {min} peers): {steps}",
@@ -19,7 +19,7 @@ _WORDS = {
         "lower": "lower is better",
         "higher": "higher is better",
         "days": "{value} d",
-        "origin": "Value by origin of the winner ({awards} awards, {value}; {without} without a euro value)",
+        "origin": "Value by origin of the winner (awards: {awards}; value: {value}; without a euro value: {without})",
         "references": "Reference values: EU Single Market Scoreboard, statistical benchmarks, not law ({source})",
         "region": "region {region}",
         "division": "CPV division {division}",
@@ -28,7 +28,7 @@ _WORDS = {
         "capped": "  (the first {count} only: give a longer name or the id)",
     },
     "fr": {
-        "buyer": "Acheteur : {name} ({id}), {facts} ; {notices} avis, {awards} attributions",
+        "buyer": "Acheteur : {name} ({id}), {facts} ; avis : {notices}, attributions : {awards}",
         "peers": "Pairs : {size} acheteurs de même {dimensions}",
         "all": "Pairs : tous les autres acheteurs ({size})",
         "widened": "  groupe élargi (moins de {min} pairs) : {steps}",
@@ -38,7 +38,8 @@ _WORDS = {
         "lower": "plus bas = mieux",
         "higher": "plus haut = mieux",
         "days": "{value} j",
-        "origin": "Valeur par origine du titulaire ({awards} attributions, {value} ; {without} sans valeur en euros)",
+        "origin": "Valeur par origine du titulaire (attributions : {awards} ; valeur : {value} ; "
+        "sans valeur en euros : {without})",
         "references": "Valeurs de référence : Tableau d'affichage du marché unique de la Commission européenne, "
         "repères statistiques et non règles de droit (source en anglais : {source})",
         "region": "région {region}",
