@@ -10,6 +10,19 @@ A peer value is one value per peer buyer: its own ratio (numerator over denomina
 the peers that have at least one record for that indicator. The median and quartiles are pandas' (linear
 interpolation between ranks, numpy's default). Scoreboard reference values (rules/data/scoreboard.yaml) are shown
 beside the indicators they define; they are context, never law.
+
+What each indicator counts (per buyer, over all its notices):
+- single_bidder: lots (results) with exactly one tender, of those with a known number of tenders above zero;
+- sme_winners / sme_winners_value: winners stated as SMEs, of winners whose size is stated (by count; by their
+  share of the lot's EUR value);
+- divided_into_lots: notices with two lots or more, of notices with lots;
+- price_only: notices where SME-PRICE-ONLY is flagged on some lot (price the only criterion, or carrying all the
+  weight), of notices where that check was decided;
+- tender_period_margin_days: per notice, the days between dispatch and deadline beyond the legal minimum on its
+  tightest lot (SME-SHORT-DEADLINE's evidence, where decided); the buyer's value is the median over its notices;
+- non_eea_tenders: lots that received a tender from outside the EEA, of lots whose non-EEA count is known;
+- uncovered_winners: winners from a third country with no agreement, of winners whose origin class is known;
+- france_value_share: the EUR value won by firms in France, of the buyer's awarded EUR value.
 """
 
 from __future__ import annotations
@@ -28,13 +41,14 @@ from .store import as_db
 MIN_PEERS = 30
 # the peer group's dimensions, narrowest first; the last step is the whole country
 LEVELS = (("category", "region", "division"), ("category", "division"), ("category",), ("country",))
-# indicator -> (numerator column, denominator column, lower is better (None: no direction), Scoreboard key)
+# indicator -> (numerator column, denominator column, lower is better (None: no direction; the Scoreboard's own
+# `lower_is_better` wins where it has the indicator), Scoreboard key)
 RATIOS = {
-    "single_bidder": ("single_bid", "with_bids", True, "single_bidder"),
-    "sme_winners": ("sme", "sized", False, "sme_winners"),
+    "single_bidder": ("single_bid", "with_bids", None, "single_bidder"),
+    "sme_winners": ("sme", "sized", None, "sme_winners"),
     "sme_winners_value": ("sme_value", "sized_value", False, None),
-    "divided_into_lots": ("divided", "with_lots", False, "divided_into_lots"),
-    "price_only": ("price_only", "price_known", True, "price_only"),
+    "divided_into_lots": ("divided", "with_lots", None, "divided_into_lots"),
+    "price_only": ("price_only", "price_known", None, "price_only"),
     "non_eea_tenders": ("non_eea", "non_eea_known", None, None),
     "uncovered_winners": ("uncovered", "classified", None, None),
     "france_value_share": ("fr_value", "value_eur", None, None),
@@ -129,13 +143,14 @@ def _indicators(buyer: dict[str, Any], peers: pd.DataFrame) -> dict[str, dict[st
     figures = {}
     for key, (numerator, denominator, lower, reference) in RATIOS.items():
         top, bottom = float(buyer[numerator] or 0), float(buyer[denominator] or 0)
+        entry = references.get(reference) if reference else None
         figures[key] = {
             "value": round(top / bottom, 4) if bottom > 0 else None,
             "numerator": _number(top),
             "denominator": _number(bottom),
-            "lower_is_better": lower,
+            "lower_is_better": entry["lower_is_better"] if entry else lower,
             "peers": quartiles(_ratio(peers, numerator, denominator)),
-            "reference": references.get(reference) if reference else None,
+            "reference": entry,
         }
     margin = buyer.get("margin_median")
     figures[MARGIN] = {
