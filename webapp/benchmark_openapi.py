@@ -29,7 +29,20 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 ERROR = {"$ref": REF + "Error"}
 DIMENSIONS = sorted({d for level in LEVELS for d in level})
 QUARTILES = _obj({"n": COUNT, "q1": _nullable(NUM), "median": _nullable(NUM), "q3": _nullable(NUM)})
+BUCKET = {"awards": COUNT, "value_eur": NUM, "awards_without_eur_value": COUNT}
 BENCHMARK_SCHEMAS: dict[str, Any] = {
+    "WinnerTotals": _obj({
+        "total": _obj(BUCKET),
+        "by_year": {"type": "array", "items": _obj({"year": _nullable(STR), **BUCKET})},
+        "by_buyer": {"type": "array", "items": _obj({"buyer_name": _nullable(STR), "buyer_country": _nullable(STR),
+                                                     **BUCKET})},
+        "buyers_served": COUNT,
+        "sizes": {"type": "array", "items": _obj({"size": STR, "awards": COUNT,
+                                                  "source": {**STR, "enum": ["notice"]}})},
+        "siren": _nullable(STR), "company_page": _nullable({**STR, "format": "uri"}),
+        "members": {"type": "array", "items": {"type": "object"}}},
+        description="A winner's value (its share of each lot's EUR value) by year and by buyer, the buyers it served, "
+        "the sizes the notices state, its public page for a French SIREN/SIRET, and the names merged into it"),
     "BuyerCandidate": _obj({"buyer_id": STR, "name": _nullable(STR), "country": _nullable(STR),
                             "category": _nullable(STR), "notices": COUNT}),
     "BuyerIndicator": _obj({

@@ -122,7 +122,8 @@ SCHEMAS: dict[str, Any] = {
         description="A stored tender in the Assessment shape of POST /check, with the stored-only fields beside it. "
         "`assessment`, `lots` and `results` are the keys of the earlier shape, kept for one release (deprecated)."),
     "Entity": _obj({"id": STR, "name": _nullable(STR), "country": _nullable(STR),
-                    "awards": {"type": "array", "items": {"type": "object"}}}, additionalProperties=True),
+                    "awards": {"type": "array", "items": {"type": "object"}},
+                    "totals": {"$ref": REF + "WinnerTotals"}}, additionalProperties=True),
     "Share": _obj({"value": _nullable({**NUM, "minimum": 0, "maximum": 1}), "numerator": {**INT, "minimum": 0},
                    "denominator": {**INT, "minimum": 0}, "reference": _nullable({"type": "object"})},
                   additionalProperties=True, description="a fraction with the counts it rests on"),
