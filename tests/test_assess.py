@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -200,17 +199,6 @@ def test_benefit_names_its_codes_and_is_capped():
 def test_compliant_notice_has_no_benefit_reason_from_reciprocity():
     benefit = assess(_notice(kind="result", results=[_result("FR")])).benefit
     assert not any("RECIP-" in reason or "IPI" in reason for reason in benefit["reasons"])
-
-
-def test_assess_is_fast():
-    notice = _notice(lots=[Lot(id=f"LOT-{i:04d}", title=f"Lot {i}", estimated_value=Money(Decimal("100000"), "EUR"))
-                           for i in range(1, 41)],
-                     kind="result", results=[_result("FR") for _ in range(40)])
-    assess(notice)
-    started = time.perf_counter()
-    for _ in range(20):
-        assess(notice)
-    assert (time.perf_counter() - started) / 20 < 0.1
 
 
 def _check_shape(assessment) -> None:
