@@ -11,6 +11,7 @@ authorities and their public bodies), a contract over EUR 50 000 HT and over 2 m
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -56,14 +57,14 @@ def _advance_counts(ctx: Context) -> tuple[int, int]:
     """Results where the advance is due: paid at or above the minimum rate vs not (the holder may refuse it, so
     this is a score component, never a finding)."""
     rules = sme_rules(ctx)["advance"]
-    if (ctx.notice.buyer.legal_type or "").lower() not in rules["bound_legal_types"]:
+    if not advance_binds(ctx):
         return 0, 0  # not bound (public undertakings, EPICs…) or unknown: not counted either way
     procedure = ctx.notice.procedure
     if not ctx.notice.results and procedure.advance_rate is not None:  # a draft announcing its advance rate
         value = ctx.data.to_eur(procedure.estimated_value, ctx.as_of)
         if value is None or value <= rules["min_amount_eur"]:
             return 0, 0
-        return (1, 0) if procedure.advance_rate >= _minimum_rate(ctx, rules, LotResult()) else (0, 1)
+        return (1, 0) if procedure.advance_rate >= _minimum_rate(ctx, LotResult()) else (0, 1)
     lots = {lot.id: lot for lot in ctx.notice.lots}
     paid = unpaid = 0
     for result in ctx.notice.results:
@@ -72,22 +73,34 @@ def _advance_counts(ctx: Context) -> tuple[int, int]:
         if result.advance_rate is None or value is None or value <= rules["min_amount_eur"] or months is None \
                 or months <= rules["min_duration_months"]:
             continue
-        if result.advance_rate >= _minimum_rate(ctx, rules, result):
+        if result.advance_rate >= _minimum_rate(ctx, result):
             paid += 1
         else:
             unpaid += 1
     return paid, unpaid
 
 
-def _minimum_rate(ctx: Context, rules: dict[str, Any], result: LotResult) -> Decimal:
-    """The highest minimum rate that applies to this buyer, holder and date (R2191-7 and its decrees)."""
+def advance_binds(ctx: Context) -> bool:
+    """Whether the advance duty binds this buyer (L2191-1, R2191-3): the State, local authorities, and the public
+    bodies the rule data lists as bound; not public undertakings or EPICs, and not an unknown buyer."""
+    return (ctx.notice.buyer.legal_type or "").lower() in sme_rules(ctx)["advance"]["bound_legal_types"]
+
+
+def minimum_rate(ctx: Context, sme_holder: bool, on: date | None = None) -> Decimal:
+    """The highest minimum advance rate that applies to this buyer, an SME holder or not, on a date (R2191-7 and
+    its decrees; the launch date by default)."""
     legal_type = (ctx.notice.buyer.legal_type or "").lower()
-    on = result.contract_date or ctx.as_of
-    sme = any(w.size in ("micro", "small", "medium", "sme") for w in result.winners)
-    rates = [entry["rate"] for entry in rules["minimum_rates"]
-             if legal_type in entry.get("legal_types", [legal_type]) and (sme or not entry.get("sme_holder"))
+    on = on or ctx.as_of
+    rates = [entry["rate"] for entry in sme_rules(ctx)["advance"]["minimum_rates"]
+             if legal_type in entry.get("legal_types", [legal_type]) and (sme_holder or not entry.get("sme_holder"))
              and entry.get("from", on) <= on <= entry.get("to", on)]
     return max(rates, default=Decimal(0))
+
+
+def _minimum_rate(ctx: Context, result: LotResult) -> Decimal:
+    """The minimum rate for this result's holder (an SME or not) on its contract date."""
+    sme = any(w.size in ("micro", "small", "medium", "sme") for w in result.winners)
+    return minimum_rate(ctx, sme, result.contract_date or ctx.as_of)
 
 
 _DURATION = re.compile(r"^P?(\d+(?:\.\d+)?)\s*(MONTH|MON|M|YEAR|ANN|Y|DAY|D)$", re.IGNORECASE)
