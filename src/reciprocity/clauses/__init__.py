@@ -22,6 +22,10 @@ def clauses_for(assessment: Assessment | dict[str, Any], data: RuleData | None =
     record = assessment.to_dict() if isinstance(assessment, Assessment) else assessment
     notice = record.get("notice") or {}
     procedure = notice.get("procedure") or {}
-    return {"notice_id": notice.get("id"), "reference": notice.get("publication_number") or notice.get("id"),
-            "title": procedure.get("title"), "buyer": (notice.get("buyer") or {}).get("name"),
-            "clauses": [clause.to_dict() for clause in offer(record, data or load_rule_data())]}
+    return {
+        "notice_id": notice.get("id"),
+        "reference": notice.get("publication_number") or notice.get("id"),
+        "title": procedure.get("title"),
+        "buyer": (notice.get("buyer") or {}).get("name"),
+        "clauses": [clause.to_dict() for clause in offer(record, data or load_rule_data())],
+    }

@@ -52,8 +52,12 @@ class Source:
     @cached_property
     def context(self) -> Context:
         """The rules' context for this notice, for the facts that ask the rule data (the advance)."""
-        return Context(notice=notice_from_dict(self.notice), data=self.data, as_of=self.launch_date or date.today(),
-                       coverage=self.coverage)
+        return Context(
+            notice=notice_from_dict(self.notice),
+            data=self.data,
+            as_of=self.launch_date or date.today(),
+            coverage=self.coverage,
+        )
 
     @property
     def launch_date(self) -> date | None:
@@ -88,8 +92,9 @@ def _title(source: Source) -> str | None:
 
 def _cpv(source: Source) -> str | None:
     procedure = source.notice.get("procedure") or {}
-    return procedure.get("cpv_main") or next((lot.get("cpv_main") for lot in source.notice.get("lots") or []
-                                             if lot.get("cpv_main")), None)
+    return procedure.get("cpv_main") or next(
+        (lot.get("cpv_main") for lot in source.notice.get("lots") or [] if lot.get("cpv_main")), None
+    )
 
 
 def _covering(source: Source) -> list[dict[str, Any]]:
@@ -97,8 +102,9 @@ def _covering(source: Source) -> list[dict[str, Any]]:
     entries = [e for e in source.coverage.get("by_agreement") or [] if e.get("covers") and e.get("partners")]
     for entry in entries:
         notes = entry.get("partners_to_confirm") or {}
-        source.to_confirm[:] = confirm.merge(source.to_confirm, entry.get("to_confirm") or [],
-                                             *(notes.get(country, []) for country in entry["partners"]))
+        source.to_confirm[:] = confirm.merge(
+            source.to_confirm, entry.get("to_confirm") or [], *(notes.get(country, []) for country in entry["partners"])
+        )
     return entries
 
 
@@ -178,6 +184,7 @@ def _ipi(key: str, make: Callable[[Any], Any]) -> Callable[[Source], Any]:
     def fact(source: Source) -> Any:
         measure = _ipi_measure(source)
         return None if measure is None else make(measure[key])
+
     return fact
 
 
@@ -227,42 +234,65 @@ FACTS: dict[str, Fact] = {
     "title": _fact(_title, "subject of the contract", "objet du marché"),
     "buyer": _fact(lambda s: (s.notice.get("buyer") or {}).get("name"), "name of the buyer", "nom de l'acheteur"),
     "cpv": _fact(_cpv, "main CPV code", "code CPV principal"),
-    "value_eur": _fact(lambda s: _decimal(s.coverage.get("value_eur")), "estimated value net of VAT",
-                       "valeur estimée hors TVA"),
+    "value_eur": _fact(
+        lambda s: _decimal(s.coverage.get("value_eur")), "estimated value net of VAT", "valeur estimée hors TVA"
+    ),
     "threshold_eur": _fact(lambda s: _decimal(s.coverage.get("threshold_eur")), "EU threshold", "seuil européen"),
-    "launch_date": _fact(lambda s: s.launch_date, "launch date of the consultation",
-                         "date de lancement de la consultation"),
-    "covered_by_agreement": _fact(_covered_by_agreement, "agreements covering the contract and their countries",
-                                  "accords couvrant le marché et leurs pays"),
+    "launch_date": _fact(
+        lambda s: s.launch_date, "launch date of the consultation", "date de lancement de la consultation"
+    ),
+    "covered_by_agreement": _fact(
+        _covered_by_agreement,
+        "agreements covering the contract and their countries",
+        "accords couvrant le marché et leurs pays",
+    ),
     "covered_countries": _fact(_covered_countries, "countries covered", "pays couverts"),
-    "coverage_undetermined": _fact(_coverage_undetermined, "agreements whose coverage is undetermined",
-                                   "accords dont la couverture est indéterminée"),
+    "coverage_undetermined": _fact(
+        _coverage_undetermined,
+        "agreements whose coverage is undetermined",
+        "accords dont la couverture est indéterminée",
+    ),
     "lot": _fact(_lot, "lot concerned", "lot concerné"),
     "turnover_cap_eur": _fact(_evidence_eur("cap_eur"), "turnover cap", "plafond de chiffre d'affaires"),
-    "required_turnover_eur": _fact(_evidence_eur("required_turnover_eur"), "turnover required",
-                                   "chiffre d'affaires exigé"),
-    "turnover_value_eur": _fact(_evidence_eur("estimated_value_eur"), "estimated value of the lot",
-                                "valeur estimée du lot"),
-    "turnover_multiple": _fact(lambda s: _decimal(s.evidence.get("multiple")), "multiple of the value",
-                               "multiple de la valeur"),
+    "required_turnover_eur": _fact(
+        _evidence_eur("required_turnover_eur"), "turnover required", "chiffre d'affaires exigé"
+    ),
+    "turnover_value_eur": _fact(
+        _evidence_eur("estimated_value_eur"), "estimated value of the lot", "valeur estimée du lot"
+    ),
+    "turnover_multiple": _fact(
+        lambda s: _decimal(s.evidence.get("multiple")), "multiple of the value", "multiple de la valeur"
+    ),
     "turnover_value_basis": _fact(_value_basis, "value used", "valeur retenue"),
     "ipi_cpv": _fact(lambda s: s.evidence.get("cpv") or None, "main CPV code", "code CPV principal"),
     "ipi_floor_eur": _fact(_ipi("value_floor_eur", _decimal), "value floor of the measure", "seuil de la mesure"),
     "ipi_start": _fact(_ipi("from", lambda day: day), "start of the measure", "début d'application de la mesure"),
     "ipi_cap": _fact(_ipi("input_cap", _percent), "ceiling of the measure", "plafond de la mesure"),
-    "ipi_country": _fact(_ipi("country", lambda code: _worded(lambda lang: labels.country(code, lang))),
-                         "country targeted", "pays visé"),
+    "ipi_country": _fact(
+        _ipi("country", lambda code: _worded(lambda lang: labels.country(code, lang))), "country targeted", "pays visé"
+    ),
     "advance_due": _fact(_advance_due, "whether the advance is due", "si l'avance est due"),
-    "advance_rate": _fact(lambda s: _percent(sme_score.minimum_rate(s.context, sme_holder=False)),
-                          "rate of the advance", "taux de l'avance"),
+    "advance_rate": _fact(
+        lambda s: _percent(sme_score.minimum_rate(s.context, sme_holder=False)),
+        "rate of the advance",
+        "taux de l'avance",
+    ),
     "advance_rate_sme": _fact(_advance_rate_sme, "rate for an SME contractor", "taux pour un titulaire PME"),
-    "advance_min_amount_eur": _fact(lambda s: _advance(s)["min_amount_eur"], "amount above which the advance is due",
-                                    "montant au-delà duquel l'avance est due"),
-    "advance_min_months": _fact(lambda s: _advance(s)["min_duration_months"], "duration above which it is due",
-                                "durée au-delà de laquelle elle est due"),
+    "advance_min_amount_eur": _fact(
+        lambda s: _advance(s)["min_amount_eur"],
+        "amount above which the advance is due",
+        "montant au-delà duquel l'avance est due",
+    ),
+    "advance_min_months": _fact(
+        lambda s: _advance(s)["min_duration_months"],
+        "duration above which it is due",
+        "durée au-delà de laquelle elle est due",
+    ),
     "nzia_technology": _fact(_technology, "net-zero technology", "technologie « zéro net »"),
-    "nzia_start": _fact(lambda s: s.data.nzia["article"]["from"], "start of Article 25",
-                        "début d'application de l'article 25"),
-    "nzia_share": _fact(lambda s: _percent(s.data.nzia["resilience"]["share"]), "dependency share",
-                        "part de dépendance"),
+    "nzia_start": _fact(
+        lambda s: s.data.nzia["article"]["from"], "start of Article 25", "début d'application de l'article 25"
+    ),
+    "nzia_share": _fact(
+        lambda s: _percent(s.data.nzia["resilience"]["share"]), "dependency share", "part de dépendance"
+    ),
 }

@@ -41,10 +41,19 @@ class Clause:
     to_confirm: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "lot": self.lot, "documents": list(self.documents), "offered_by": self.offered_by,
-                "title": self.title, "text": self.text, "legal_basis": self.legal_basis,
-                "conditions": self.conditions, "confidence": self.confidence, "to_confirm": self.to_confirm,
-                "source": self.source}
+        return {
+            "id": self.id,
+            "lot": self.lot,
+            "documents": list(self.documents),
+            "offered_by": self.offered_by,
+            "title": self.title,
+            "text": self.text,
+            "legal_basis": self.legal_basis,
+            "conditions": self.conditions,
+            "confidence": self.confidence,
+            "to_confirm": self.to_confirm,
+            "source": self.source,
+        }
 
 
 def offer(assessment: dict[str, Any], data: Any, directory: Path | None = None) -> list[Clause]:
@@ -86,21 +95,39 @@ def _fill(clause_id: str, template: dict[str, Any], source: Source, trigger: tup
             values[name] = FACTS[name].read(source)
         return values[name]
 
-    kept = [p for p in template["paragraphs"] if all(_given(fact(n)) for n in p.get("when", []))
-            and not any(_given(fact(n)) for n in p.get("unless", []))]
-    texts = {lang: {"title": _render(template["title"][lang], fact, lang),
-                    "text": "\n\n".join(_render(p[lang], fact, lang) for p in kept),
-                    "conditions": _render(template["conditions"][lang], fact, lang)} for lang in LANGUAGES}
-    own = [confirm.item(template["to_confirm"]["en"], template["to_confirm"]["fr"], template["source"])] \
-        if template["confidence"] == "unconfirmed" else []
+    kept = [
+        p
+        for p in template["paragraphs"]
+        if all(_given(fact(n)) for n in p.get("when", [])) and not any(_given(fact(n)) for n in p.get("unless", []))
+    ]
+    texts = {
+        lang: {
+            "title": _render(template["title"][lang], fact, lang),
+            "text": "\n\n".join(_render(p[lang], fact, lang) for p in kept),
+            "conditions": _render(template["conditions"][lang], fact, lang),
+        }
+        for lang in LANGUAGES
+    }
+    own = (
+        [confirm.item(template["to_confirm"]["en"], template["to_confirm"]["fr"], template["source"])]
+        if template["confidence"] == "unconfirmed"
+        else []
+    )
     offered_by = trigger[1]
     items = confirm.merge(own, *(f.get("to_confirm") or [] for f in offered_by), source.to_confirm)
     return Clause(
-        id=clause_id, documents=template["documents"], legal_basis=template["legal_basis"], source=template["source"],
-        title={lang: texts[lang]["title"] for lang in LANGUAGES}, text={lang: texts[lang]["text"] for lang in LANGUAGES},
-        conditions={lang: texts[lang]["conditions"] for lang in LANGUAGES}, confidence=confirm.confidence(items),
-        lot=(trigger[0] or {}).get("lot") if template.get("per_lot") else None, to_confirm=items,
-        offered_by=[{"code": f["code"], "status": f["status"], "lot": f.get("lot")} for f in offered_by])
+        id=clause_id,
+        documents=template["documents"],
+        legal_basis=template["legal_basis"],
+        source=template["source"],
+        title={lang: texts[lang]["title"] for lang in LANGUAGES},
+        text={lang: texts[lang]["text"] for lang in LANGUAGES},
+        conditions={lang: texts[lang]["conditions"] for lang in LANGUAGES},
+        confidence=confirm.confidence(items),
+        lot=(trigger[0] or {}).get("lot") if template.get("per_lot") else None,
+        to_confirm=items,
+        offered_by=[{"code": f["code"], "status": f["status"], "lot": f.get("lot")} for f in offered_by],
+    )
 
 
 def _render(text: str, fact: Any, lang: str) -> str:

@@ -22,22 +22,28 @@ from .facts import FACTS
 FILE = "clause_templates"
 DOCUMENTS = ("rc", "ccap")
 TEXT = Fields({"en": str, "fr": str})
-SCHEMA = Fields({
-    "notice_kinds": Fields({"kinds": ListOf(str), "source": str}),
-    "clauses": MapOf(Fields({
-        "documents": ListOf(OneOf(DOCUMENTS)),
-        "offered_by": ListOf(Fields({"code": str, "statuses": ListOf(OneOf(STATUSES))})),
-        "?per_lot": bool,
-        "?offered_when": str,
-        "title": TEXT,
-        "paragraphs": ListOf(Fields({"en": str, "fr": str, "?when": ListOf(str), "?unless": ListOf(str)})),
-        "legal_basis": str,
-        "conditions": TEXT,
-        "source": str,
-        "confidence": CONFIDENCE,
-        "?to_confirm": TEXT,
-    })),
-})
+SCHEMA = Fields(
+    {
+        "notice_kinds": Fields({"kinds": ListOf(str), "source": str}),
+        "clauses": MapOf(
+            Fields(
+                {
+                    "documents": ListOf(OneOf(DOCUMENTS)),
+                    "offered_by": ListOf(Fields({"code": str, "statuses": ListOf(OneOf(STATUSES))})),
+                    "?per_lot": bool,
+                    "?offered_when": str,
+                    "title": TEXT,
+                    "paragraphs": ListOf(Fields({"en": str, "fr": str, "?when": ListOf(str), "?unless": ListOf(str)})),
+                    "legal_basis": str,
+                    "conditions": TEXT,
+                    "source": str,
+                    "confidence": CONFIDENCE,
+                    "?to_confirm": TEXT,
+                }
+            )
+        ),
+    }
+)
 
 
 @lru_cache(maxsize=4)
@@ -70,8 +76,7 @@ def _check(where: str, template: dict[str, Any], codes: dict[str, Any]) -> None:
 def placeholders(where: str, text: str) -> set[str]:
     """The `{name}` placeholders of a text; a malformed brace or a format spec is an error naming the key."""
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text)
-                  if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text) if name is not None]
     except ValueError as exc:
         raise RuleDataError(f"{where}: malformed placeholder: {exc}") from None
     for name, spec, conversion in fields:
@@ -84,13 +89,15 @@ def _same_placeholders(where: str, texts: dict[str, Any]) -> None:
     """English and French use the same facts, and only facts the Assessment provides."""
     english, french = placeholders(f"{where}.en", texts["en"]), placeholders(f"{where}.fr", texts["fr"])
     if english != french:
-        raise RuleDataError(f"{where}: the English and French texts use different placeholders "
-                            f"({sorted(english ^ french)})")
+        raise RuleDataError(
+            f"{where}: the English and French texts use different placeholders ({sorted(english ^ french)})"
+        )
     _known(where, sorted(english))
 
 
 def _known(where: str, names: list[str]) -> None:
     unknown = [name for name in names if name not in FACTS]
     if unknown:
-        raise RuleDataError(f"{where}: {unknown[0]!r} is not a fact the Assessment provides "
-                            f"(known: {', '.join(sorted(FACTS))})")
+        raise RuleDataError(
+            f"{where}: {unknown[0]!r} is not a fact the Assessment provides (known: {', '.join(sorted(FACTS))})"
+        )

@@ -10,23 +10,43 @@ from ..report_view import code_label, lots_text
 from ..rules.legal_links import reference_parts, worded
 
 WORDS = {
-    "en": {"annex": "Annex — proposed clauses", "reference": "Reference", "buyer": "Buyer", "subject": "Subject",
-           "legal_basis": "Legal basis", "conditions": "How to use it", "documents": "Goes in",
-           "offered_by": "Proposed for", "unconfirmed": "to be confirmed",
-           "to_confirm": "To be confirmed: {text} (source: {source})", "none": "No clause to propose for this notice.",
-           "rc": "consultation rules (RC)", "ccap": "special administrative terms (CCAP)", "colon": ": ",
-           "note": "These clauses are models to adapt to the procurement and to check before use; they are not legal "
-                   "advice. The parts in brackets “[to complete: …]” are for the buyer to write."},
-    "fr": {"annex": "Annexe — clauses proposées", "reference": "Référence", "buyer": "Acheteur", "subject": "Objet",
-           "legal_basis": "Fondement juridique", "conditions": "Mode d'emploi", "documents": "À insérer dans",
-           "offered_by": "Proposée au titre de", "unconfirmed": "à vérifier",
-           "to_confirm": "À vérifier : {text} (source : {source})",
-           "none": "Aucune clause à proposer pour cet avis.",
-           "rc": "règlement de la consultation (RC)", "ccap": "cahier des clauses administratives particulières (CCAP)",
-           "colon": " : ",
-           "note": "Ces clauses sont des modèles à adapter au marché et à vérifier avant usage ; elles ne constituent "
-                   "pas un conseil juridique. Les passages entre crochets « [à compléter : …] » sont à rédiger par "
-                   "l'acheteur."},
+    "en": {
+        "annex": "Annex — proposed clauses",
+        "reference": "Reference",
+        "buyer": "Buyer",
+        "subject": "Subject",
+        "legal_basis": "Legal basis",
+        "conditions": "How to use it",
+        "documents": "Goes in",
+        "offered_by": "Proposed for",
+        "unconfirmed": "to be confirmed",
+        "to_confirm": "To be confirmed: {text} (source: {source})",
+        "none": "No clause to propose for this notice.",
+        "rc": "consultation rules (RC)",
+        "ccap": "special administrative terms (CCAP)",
+        "colon": ": ",
+        "note": "These clauses are models to adapt to the procurement and to check before use; they are not legal "
+        "advice. The parts in brackets “[to complete: …]” are for the buyer to write.",
+    },
+    "fr": {
+        "annex": "Annexe — clauses proposées",
+        "reference": "Référence",
+        "buyer": "Acheteur",
+        "subject": "Objet",
+        "legal_basis": "Fondement juridique",
+        "conditions": "Mode d'emploi",
+        "documents": "À insérer dans",
+        "offered_by": "Proposée au titre de",
+        "unconfirmed": "à vérifier",
+        "to_confirm": "À vérifier : {text} (source : {source})",
+        "none": "Aucune clause à proposer pour cet avis.",
+        "rc": "règlement de la consultation (RC)",
+        "ccap": "cahier des clauses administratives particulières (CCAP)",
+        "colon": " : ",
+        "note": "Ces clauses sont des modèles à adapter au marché et à vérifier avant usage ; elles ne constituent "
+        "pas un conseil juridique. Les passages entre crochets « [à compléter : …] » sont à rédiger par "
+        "l'acheteur.",
+    },
 }
 
 
@@ -34,18 +54,26 @@ def clause_view(clause: dict[str, Any], lang: str) -> dict[str, Any]:
     """One clause as shown: title, paragraphs, where it goes, the findings behind it, linked legal basis, how to
     use it, and what is to be confirmed ("à vérifier")."""
     words = WORDS[lang]
-    offered_by = [code_label(item["code"], lang) + (f" ({lots_text([item['lot']], lang)})" if item.get("lot") else "")
-                  for item in clause.get("offered_by") or []]
+    offered_by = [
+        code_label(item["code"], lang) + (f" ({lots_text([item['lot']], lang)})" if item.get("lot") else "")
+        for item in clause.get("offered_by") or []
+    ]
     return {
-        "id": clause["id"], "title": clause["title"][lang], "text": clause["text"][lang],
-        "paragraphs": clause["text"][lang].split("\n\n"), "lots_text": lots_text([clause.get("lot")], lang),
+        "id": clause["id"],
+        "title": clause["title"][lang],
+        "text": clause["text"][lang],
+        "paragraphs": clause["text"][lang].split("\n\n"),
+        "lots_text": lots_text([clause.get("lot")], lang),
         "documents": formats.join((words[d] for d in clause.get("documents") or []), lang),
         "offered_by": formats.join(offered_by, lang) if offered_by else None,
         "legal_basis": reference_parts(clause.get("legal_basis"), lang),
         "legal_basis_text": worded(clause.get("legal_basis") or "", lang),
-        "conditions": clause["conditions"][lang], "unconfirmed": clause.get("confidence") == "unconfirmed",
-        "to_confirm": [words["to_confirm"].format(text=item.get(lang) or item.get("en"), source=item.get("source"))
-                       for item in clause.get("to_confirm") or []],
+        "conditions": clause["conditions"][lang],
+        "unconfirmed": clause.get("confidence") == "unconfirmed",
+        "to_confirm": [
+            words["to_confirm"].format(text=item.get(lang) or item.get("en"), source=item.get("source"))
+            for item in clause.get("to_confirm") or []
+        ],
         "codes": [item["code"] for item in clause.get("offered_by") or []],
         "lots": [item.get("lot") for item in clause.get("offered_by") or []],
     }

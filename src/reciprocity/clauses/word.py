@@ -38,8 +38,7 @@ def _notice(document: Any, clauses: dict[str, Any], lang: str) -> None:
     document.add_heading(f"{words['reference']}{colon}{clauses.get('reference') or '—'}", level=1)
     for key in ("title", "buyer"):
         if clauses.get(key):
-            _labelled(document.add_paragraph(), words["subject" if key == "title" else "buyer"] + colon,
-                      clauses[key])
+            _labelled(document.add_paragraph(), words["subject" if key == "title" else "buyer"] + colon, clauses[key])
     views = clause_views(clauses, lang)
     if not views:
         document.add_paragraph(words["none"])

@@ -15,8 +15,14 @@ _WRITTEN = {"en": "{count} notices, {clauses} clauses -> {output}", "fr": "{coun
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["text", "docx"]), default="text", show_default=True,
-              help="Plain text, or one Word document titled “Annexe — clauses proposées” (needs --output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "docx"]),
+    default="text",
+    show_default=True,
+    help="Plain text, or one Word document titled “Annexe — clauses proposées” (needs --output).",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="File to write (text goes to stdout without it).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for drafts without a dispatch date.")
 def clauses(files: tuple[str, ...], lang: str, fmt: str, output: str | None, today) -> None:
@@ -32,8 +38,9 @@ def clauses(files: tuple[str, ...], lang: str, fmt: str, output: str | None, tod
     if fmt == "docx" and not output:
         raise click.UsageError("--output is required for --format docx (a binary format)")
     failures: list[str] = []
-    sets = [clauses_for(assess(notice, today=today.date() if today else None))
-            for notice in iter_notices(files, failures)]
+    sets = [
+        clauses_for(assess(notice, today=today.date() if today else None)) for notice in iter_notices(files, failures)
+    ]
     if fmt == "docx":
         Path(output).write_bytes(docx_bytes(sets, lang))
         count = sum(len(item["clauses"]) for item in sets)
