@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {"reciprocity": ROOT / "src" / "reciprocity", "webapp": ROOT / "webapp"}
 # layer of each top-level part of the library; a module may import only its own layer or lower ones
 LAYERS = {"errors": 0, "countries": 0, "identifiers": 0, "cpv": 0, "i18n": 1, "model": 1, "parsers": 2, "draft": 2,
-          "rules": 3, "assess": 4, "assessment_text": 5, "report_view": 5, "audit": 5, "cli": 6, "__init__": 6}
+          "rules": 3, "assess": 4, "assessment_text": 5, "report_view": 5, "clauses": 5, "audit": 5, "cli": 6,
+          "__init__": 6}
 
 
 def _modules() -> dict[str, Path]:

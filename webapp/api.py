@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from reciprocity.audit import queries
 from reciprocity.audit.benchmark import benchmark, find_buyers
 from reciprocity.audit.stats import compute_report
 from reciprocity.audit.winner_totals import winner_totals
+from reciprocity.clauses import clauses_for
 from reciprocity.parsers import sniff
 
 from .benchmark_openapi import MAX_QUERY
@@ -27,9 +28,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_BUYER_QUERY = MAX_QUERY
 
 
-@bp.post("/check")
-def check() -> Response:
-    """Assess the notice in the body: one Assessment, or a list when it holds several (DECP file, JSON Lines)."""
+def _body_assessments() -> list[dict[str, Any]]:
+    """The Assessments of the notice(s) in the request body: the body rules shared by /check and /clauses."""
     mimetype = request.mimetype or ""
     if mimetype not in ACCEPTED_TYPES:  # exactly the types the OpenAPI document lists
         raise ApiError(415, "unsupported-media-type",
@@ -39,8 +39,24 @@ def check() -> Response:
         raise ApiError(400, "empty-body", "the request body is empty; send a notice")
     if mimetype in JSON_TYPES and sniff(data) == "xml":
         raise ApiError(415, "unsupported-media-type", "the body is XML but Content-Type says JSON")
-    assessments = [a.to_dict() for a in check_document(data, "request body")]
-    return jsonify(assessments[0] if len(assessments) == 1 else assessments)
+    return [a.to_dict() for a in check_document(data, "request body")]
+
+
+@bp.post("/check")
+def check() -> Response:
+    """Assess the notice in the body: one Assessment, or a list when it holds several (DECP file, JSON Lines).
+    The `Link` header points to /clauses, which takes the same body and returns the clauses that fix it."""
+    assessments = _body_assessments()
+    response = jsonify(assessments[0] if len(assessments) == 1 else assessments)
+    response.headers["Link"] = f'<{url_for("api.clauses")}>; rel="clauses"'
+    return response
+
+
+@bp.post("/clauses")
+def clauses() -> Response:
+    """The model clauses for the notice in the body (the same bodies as /check): one set, or a list of sets."""
+    sets = [clauses_for(assessment) for assessment in _body_assessments()]
+    return jsonify(sets[0] if len(sets) == 1 else sets)
 
 
 @bp.get("/tenders")

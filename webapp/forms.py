@@ -17,7 +17,8 @@ from reciprocity.draft import CHOICE_LISTS, COUNTRIES, CURRENCIES, MAX_LOT_VALUE
 from reciprocity.i18n import labels
 
 AWARD_ROWS = 4  # fixed rows: the page works without JavaScript
-FORMATS = ("html", "pdf", "json")  # what a check answers with: the submit button's `<prefix>-format`
+# what a check answers with (docx: its proposed clauses), the submit button's `<prefix>-format`
+FORMATS = ("html", "pdf", "json", "docx")
 # field -> the code list its <select> offers ("" first = not given); `currency` and `yes_no` are special
 SELECTS = {**{field: CHOICE_LISTS[field] for field in CHOICE_LISTS if field != "award_type"},
            "type": CHOICE_LISTS["award_type"], "all_lots_required": "yes_no", "sme_suitable": "yes_no"}

@@ -117,6 +117,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.download": ("Télécharger ce rapport :", "Download this report:"),
     "report.pdf": ("PDF", "PDF"),
     "report.json": ("JSON", "JSON"),
+    "report.docx": ("Clauses proposées (Word)", "Proposed clauses (Word)"),
+    "clause.file_name": ("clauses", "clauses"),
+    "clause.proposed": ("Clause proposée :", "Proposed clause:"),
+    "clause.documents": ("À insérer dans :", "Goes in:"),
+    "clause.legal_basis": ("Fondement :", "Legal basis:"),
+    "clause.copy": ("Texte de la clause, à copier", "Text of the clause, to copy"),
+    "clause.use": ("Mode d'emploi :", "How to use it:"),
+    "clause.other": ("Autres clauses proposées", "Other proposed clauses"),
     "report.download_from_form": ("Document volumineux : pour le PDF, utilisez le bouton « Vérifier et télécharger "
                                   "le PDF » du formulaire.",
                                   "Large document: for the PDF, use the form's “Check and download the PDF” "

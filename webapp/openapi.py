@@ -143,6 +143,25 @@ SCHEMAS: dict[str, Any] = {
         additionalProperties=True, description="The report's figures for the filtered tenders (what "
         "`reciprocity report --json` prints): shares with their counts and Scoreboard references, the origin "
         "of awards by count and EUR value overall and by year, buyer country, CPV division and buyer."),
+    "Clause": _obj({
+        "id": {**STR, "description": "template id, e.g. third-country, ipi-medical-devices, advance-payment"},
+        "lot": _nullable({**STR, "description": "the lot of a per-lot clause (turnover)"}),
+        "documents": {"type": "array", "items": {**STR, "enum": ["rc", "ccap"]},
+                      "description": "where it goes: consultation rules (rc), special administrative terms (ccap)"},
+        "offered_by": {"type": "array", "description": "the findings it fixes (empty for the advance, offered "
+                       "where the duty binds the buyer)", "items": _obj(
+                           {"code": STR, "status": {**STR, "enum": list(STATUSES)}, "lot": _nullable(STR)})},
+        "title": {"$ref": REF + "Text"},
+        "text": {"$ref": REF + "Text", "description": "the clause filled with this procurement's facts; the "
+                 "parts to write are “[à compléter : …]” / “[to complete: …]”"},
+        "legal_basis": STR, "conditions": {"$ref": REF + "Text"},
+        "confidence": {**STR, "enum": ["established", "unconfirmed"]},
+        "to_confirm": {"type": "array", "items": _obj({"en": STR, "fr": STR, "source": STR})},
+        "source": STR}, additionalProperties=True),
+    "Text": _obj({"en": STR, "fr": STR}),
+    "ClauseSet": _obj({"notice_id": STR, "reference": _nullable(STR), "title": _nullable(STR),
+                       "buyer": _nullable(STR), "clauses": {"type": "array", "items": {"$ref": REF + "Clause"}}},
+                      additionalProperties=True, description="The model clauses proposed for one notice."),
     "Rule": _obj({"code": STR, "area": {**STR, "enum": list(AREAS)}, "legal_ref": _nullable(STR),
                   "confidence": {**STR, "enum": ["established", "unconfirmed"]}}, additionalProperties=True),
 }
@@ -187,6 +206,15 @@ CHECK_BODY = {
 }
 ASSESSMENTS = {"oneOf": [{"$ref": REF + "Assessment"},
                          {"type": "array", "minItems": 2, "items": {"$ref": REF + "Assessment"}}]}
+CLAUSE_SETS = {"oneOf": [{"$ref": REF + "ClauseSet"},
+                         {"type": "array", "minItems": 2, "items": {"$ref": REF + "ClauseSet"}}]}
+BODY_ERRORS = {"400": BAD, "413": _error("body larger than the upload limit (RECIPROCITY_MAX_UPLOAD)"),
+               "415": _error("Content-Type not accepted, or XML sent as JSON")}
+CHECKED = {**_ok("the assessment(s)", ASSESSMENTS),
+           "headers": {"Link": {"description": "</api/v1/clauses>; rel=\"clauses\": the same body there returns "
+                                               "the model clauses that fix the findings", "schema": STR}},
+           "links": {"clauses": {"operationId": "clauses", "requestBody": "$request.body",
+                                 "description": "the model clauses for the same notice"}}}
 
 
 def _paths() -> dict[str, Any]:
@@ -195,9 +223,15 @@ def _paths() -> dict[str, Any]:
             "operationId": "check", "summary": "Assess a notice", "requestBody": CHECK_BODY,
             "description": "Returns one Assessment; a body holding several notices (a DECP file of several "
                            "contracts, or JSON Lines of notices) returns an array of Assessments, in body order.",
-            "responses": {"200": _ok("the assessment(s)", ASSESSMENTS), "400": BAD,
-                          "413": _error("body larger than the upload limit (RECIPROCITY_MAX_UPLOAD)"),
-                          "415": _error("Content-Type not accepted, or XML sent as JSON")}}},
+            "responses": {"200": CHECKED, **BODY_ERRORS}}},
+        "/clauses": {"post": {
+            "operationId": "clauses", "summary": "Model clauses for the consultation documents of a notice",
+            "requestBody": CHECK_BODY,
+            "description": "The same bodies as /check. Returns, per notice, the clauses that fix its findings "
+                           "(third-country operators, IPI, utilities origin rule, lots, turnover, advance, "
+                           "net-zero technologies), filled with its facts in French and English; only on a draft "
+                           "or a call for competition, and only where the law allows each clause.",
+            "responses": {"200": _ok("the clause set(s)", CLAUSE_SETS), **BODY_ERRORS}}},
         "/tenders": {"get": {
             "operationId": "listTenders", "summary": "Tenders matching the filters, in the asked order (default: "
             "highest benefit priority first)",

@@ -6,15 +6,20 @@ import json
 from typing import Any
 
 from reciprocity import report_view
+from reciprocity.clauses import clauses_for
+from reciprocity.clauses.view import attach_to_groups, clause_views
 
 from .i18n import current_language
 
 
 def prepare_assessment(assessment: dict[str, Any]) -> dict[str, Any]:
-    """Facts, sections of flagged findings, other checks, scores, coverage and origin, for `_assessment.html`."""
+    """Facts, sections of flagged findings (each with the clauses that fix it), the clauses no finding offers,
+    other checks, scores, coverage and origin, for `_assessment.html`."""
     lang = current_language()
     notice = assessment.get("notice") or {}
     sections = report_view.sections(assessment, lang)
+    clauses = clause_views(clauses_for(assessment), lang)
+    other_clauses = attach_to_groups(sections, clauses)
     return {
         "facts": report_view.notice_facts(notice, lang),
         "sections": sections,
@@ -25,6 +30,8 @@ def prepare_assessment(assessment: dict[str, Any]) -> dict[str, Any]:
         "coverage_raw": json.dumps(assessment.get("coverage") or {}, ensure_ascii=False, indent=1),
         "origin": report_view.origin_view(assessment.get("origin"), lang),
         "parse_warnings": notice.get("parse_warnings") or [],
+        "other_clauses": other_clauses,
+        "clause_count": len(clauses),
         "to_act": sum(len(section["groups"]) for section in sections if section["key"] != "for_info"),
     }
 

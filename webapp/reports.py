@@ -17,6 +17,9 @@ from typing import Any
 
 from flask import Response, render_template, url_for
 
+from reciprocity.clauses import clauses_for
+from reciprocity.clauses.word import MIMETYPE as DOCX_MIMETYPE
+from reciprocity.clauses.word import docx_bytes
 from reciprocity.i18n import formats
 from reciprocity.rules.data import data_version
 
@@ -71,8 +74,8 @@ def _page(assessments: list[dict[str, Any]], source: Source, pdf: bool = False) 
                            too_large_to_repost=not source.fields)
 
 
-def _file_name(assessments: list[dict[str, Any]], extension: str) -> str:
-    stem = translate("report.file_name")
+def _file_name(assessments: list[dict[str, Any]], extension: str, stem_key: str = "report.file_name") -> str:
+    stem = translate(stem_key)
     first = (assessments[0].get("notice") or {}).get("id") if len(assessments) == 1 else None
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (first or ""))[:60]
     return f"{stem}-{safe}.{extension}" if safe else f"{stem}.{extension}"
@@ -89,13 +92,18 @@ def pdf_bytes(html: str) -> bytes:
 
 
 def respond(assessments: list[dict[str, Any]], fmt: str, source: Source) -> Response:
-    """The report as HTML, PDF or JSON (one Assessment, or a list when the document holds several)."""
+    """The report as HTML, PDF or JSON (one Assessment, or a list when the document holds several), or its proposed
+    clauses as a Word annex (docx)."""
     if fmt == "json":
         body = json.dumps(assessments[0] if len(assessments) == 1 else assessments, ensure_ascii=False, indent=1)
         response = Response(body, mimetype="application/json")
     elif fmt == "pdf":
         response = Response(pdf_bytes(_page(assessments, source, pdf=True)), mimetype="application/pdf")
+    elif fmt == "docx":  # the proposed clauses as a Word annex
+        clause_sets = [clauses_for(assessment) for assessment in assessments]
+        response = Response(docx_bytes(clause_sets, current_language()), mimetype=DOCX_MIMETYPE)
     else:
         return Response(_page(assessments, source))
-    response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(assessments, fmt)}"'
+    name = _file_name(assessments, fmt, "clause.file_name" if fmt == "docx" else "report.file_name")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

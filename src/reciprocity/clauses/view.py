@@ -105,3 +105,16 @@ def render_text(clauses: dict[str, Any], lang: str) -> str:
     if not views:
         lines += ["", f"   {words['none']}"]
     return "\n".join(lines)
+
+
+def attach_to_groups(sections: list[dict[str, Any]], views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put each clause under the report's finding groups it fixes (`group["clauses"]`, same code and lot); return
+    the clauses no shown finding offers (the advance), for a section of their own."""
+    placed: set[int] = set()
+    for section in sections:
+        for group in section["groups"]:
+            lots = set(group.get("lots") or [None])
+            group["clauses"] = [view for view in views if any(
+                code == group["code"] and lot in lots for code, lot in zip(view["codes"], view["lots"], strict=True))]
+            placed.update(id(view) for view in group["clauses"])
+    return [view for view in views if id(view) not in placed]
