@@ -64,7 +64,7 @@ def texts(lang: str) -> tuple[str, ...]:
     """Every text we write in `lang`: interface messages, finding texts, labels, evidence labels, phrases."""
     index = 1 if lang == "en" else 0
     found = [pair[index] for pair in MESSAGES.values()]
-    for name in ("codes", "benefit", "sme_score"):
+    for name in ("codes", "benefit", "sme_score", "clause_templates"):
         found += _language_side(yaml.safe_load((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8")), lang)
     found += _language_side(labels.code_lists(), lang) + _language_side(field_data(), lang)
     found += _formatted_words(lang)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model import Assessment
 from ..rules.data import RuleData, load_rule_data
+from .facts import reference
 from .offer import Clause, offer
 
 __all__ = ["Clause", "clauses_for"]
@@ -24,7 +25,7 @@ def clauses_for(assessment: Assessment | dict[str, Any], data: RuleData | None =
     procedure = notice.get("procedure") or {}
     return {
         "notice_id": notice.get("id"),
-        "reference": notice.get("publication_number") or notice.get("id"),
+        "reference": reference(notice),
         "title": procedure.get("title"),
         "buyer": (notice.get("buyer") or {}).get("name"),
         "clauses": [clause.to_dict() for clause in offer(record, data or load_rule_data())],

@@ -80,8 +80,12 @@ def _percent(share: Any) -> dict[str, str] | None:
 
 
 # -- the notice and its coverage -------------------------------------------------------------------------------
-def _reference(source: Source) -> str | None:
-    return source.notice.get("publication_number") or source.notice.get("id")
+def reference(notice: dict[str, Any]) -> str | None:
+    """The procurement's reference: its publication number, else the notice's id; None for a draft, whose id is
+    ours, not the procurement's."""
+    if notice.get("source_format") == "form":
+        return None
+    return notice.get("publication_number") or notice.get("id")
 
 
 def _title(source: Source) -> str | None:
@@ -230,7 +234,7 @@ def _fact(read: Callable[[Source], Any], en: str, fr: str) -> Fact:
 
 
 FACTS: dict[str, Fact] = {
-    "reference": _fact(_reference, "reference of the procurement", "référence du marché"),
+    "reference": _fact(lambda s: reference(s.notice), "reference of the procurement", "référence du marché"),
     "title": _fact(_title, "subject of the contract", "objet du marché"),
     "buyer": _fact(lambda s: (s.notice.get("buyer") or {}).get("name"), "name of the buyer", "nom de l'acheteur"),
     "cpv": _fact(_cpv, "main CPV code", "code CPV principal"),

@@ -94,7 +94,7 @@ def render_text(clauses: dict[str, Any], lang: str) -> str:
     lines.append(f"   {words['note']}")
     views = clause_views(clauses, lang)
     for number, view in enumerate(views, 1):
-        flag = f" [{words['unconfirmed']}]" if view["unconfirmed"] else ""
+        flag = f" ({words['unconfirmed']})" if view["unconfirmed"] else ""
         lines += ["", f"-- {number}. {view['title']}{flag}", f"   {words['documents']}{colon}{view['documents']}"]
         if view["offered_by"]:
             lines.append(f"   {words['offered_by']}{colon}{view['offered_by']}")
@@ -114,7 +114,12 @@ def attach_to_groups(sections: list[dict[str, Any]], views: list[dict[str, Any]]
     for section in sections:
         for group in section["groups"]:
             lots = set(group.get("lots") or [None])
-            group["clauses"] = [view for view in views if any(
-                code == group["code"] and lot in lots for code, lot in zip(view["codes"], view["lots"], strict=True))]
+            group["clauses"] = [
+                view
+                for view in views
+                if any(
+                    code == group["code"] and lot in lots for code, lot in zip(view["codes"], view["lots"], strict=True)
+                )
+            ]
             placed.update(id(view) for view in group["clauses"])
     return [view for view in views if id(view) not in placed]

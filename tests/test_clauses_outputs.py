@@ -1,0 +1,225 @@
+"""The proposed clauses in every interface: the Word annex (opened with python-docx), `reciprocity clauses`, POST
+/api/v1/clauses (and the link from /check), the web report (under each finding, ready to copy), its PDF and its
+Word download button."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+from pypdf import PdfReader
+from test_clauses import CASES, TO_COMPLETE, plain
+
+from reciprocity.clauses.templates import load_templates
+from reciprocity.cli import main
+from reciprocity.rules.legal_links import worded
+
+pytest_plugins = ["web_fixtures"]  # app, client, db_path
+
+IPI = SAMPLES / "eforms-cn-medical-ipi.xml"
+OFFERING = sorted(
+    p
+    for p in CASES.glob("*.json")
+    if not p.name.endswith(".expected.json")
+    and json.loads(p.with_name(p.stem + ".expected.json").read_text(encoding="utf-8")).get("offered")
+)
+NZIA_CASE = CASES / "net-zero-solar-2026.json"
+
+
+def _docx_text(document: docx.Document) -> list[str]:
+    return [paragraph.text for paragraph in document.paragraphs]
+
+
+def _assert_no_placeholder_left(texts: list[str], lang: str) -> None:
+    """Every "{…}" filled; the only brackets left are the buyer's "[à compléter : …]"."""
+    for text in texts:
+        assert "{" not in text and "}" not in text, text
+        for start in (m.start() for m in re.finditer(r"\[", text)):
+            assert text.startswith(TO_COMPLETE[lang], start), text[start : start + 40]
+
+
+@pytest.fixture(scope="module")
+def annex(tmp_path_factory) -> tuple[docx.Document, str]:
+    """The Word annex of every case that offers a clause, written by the CLI, and its text output."""
+    output = tmp_path_factory.mktemp("annex") / "clauses.docx"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["clauses", "--lang", "fr", "--format", "docx", "--output", str(output), *map(str, OFFERING)]
+    )
+    assert result.exit_code == 0, result.output
+    text = runner.invoke(main, ["clauses", "--lang", "fr", *map(str, OFFERING)])
+    assert text.exit_code == 0
+    return docx.Document(str(output)), text.output
+
+
+def test_the_annex_holds_each_clause_with_its_title_and_legal_basis(annex):
+    document, _ = annex
+    paragraphs = _docx_text(document)
+    assert paragraphs[0] == "Annexe — clauses proposées"
+    assert document.core_properties.title == "Annexe — clauses proposées"
+    assert "des modèles à adapter" in paragraphs[1] and "pas un conseil juridique" in paragraphs[1]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for case in OFFERING:  # each notice's reference: a draft has none of its own, a published one its id
+        assert f"Référence : {json.loads(case.read_text(encoding='utf-8'))['id']}" in headings
+    for clause_id, template in load_templates()["clauses"].items():
+        assert any(template["title"]["fr"] in heading for heading in headings), clause_id
+        assert any(worded(template["legal_basis"], "fr") in p for p in paragraphs), clause_id
+    _assert_no_placeholder_left(paragraphs, "fr")
+
+
+def test_the_annex_links_the_legal_bases_to_their_texts(annex):
+    document, _ = annex
+    targets = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    assert any("legifrance.gouv.fr" in url and "L2153-1" in url for url in targets)
+    assert any("eur-lex.europa.eu" in url and "32025R1197" in url for url in targets)
+    assert any("curia.europa.eu" in url and "C-652/22" in url for url in targets)
+
+
+def test_an_unconfirmed_clause_says_what_to_check(annex):
+    document, text = annex
+    paragraphs = _docx_text(document)
+    assert any("Technologies « zéro net »" in p and "(à vérifier)" in p for p in paragraphs)
+    assert any(p.startswith("À vérifier : la rédaction des exigences au regard de l'article 25") for p in paragraphs)
+    assert "À vérifier : la rédaction des exigences" in text
+
+
+def test_the_text_output_in_both_languages(annex):
+    _, french = annex
+    assert french.startswith("== Annexe — clauses proposées") and "Fondement juridique : CCP L2113-10" in french
+    _assert_no_placeholder_left([french], "fr")
+    english = CliRunner().invoke(main, ["clauses", "--lang", "en", str(NZIA_CASE)])
+    assert english.exit_code == 0
+    assert "== Annex — proposed clauses" in english.output and "[to complete: " in english.output
+    assert "compléter" not in english.output and "To be confirmed: the wording" in english.output
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_written(tmp_path: Path):
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<ContractNotice>", encoding="utf-8")
+    output = tmp_path / "annex.docx"
+    result = CliRunner().invoke(
+        main, ["clauses", "--lang", "en", "--format", "docx", "--output", str(output), str(broken), str(NZIA_CASE)]
+    )
+    assert result.exit_code == 1 and "broken.xml" in result.output
+    assert any("net-zero" in p.lower() for p in _docx_text(docx.Document(str(output))))
+
+
+def test_docx_needs_an_output_file():
+    result = CliRunner().invoke(main, ["clauses", "--format", "docx", str(NZIA_CASE)])
+    assert result.exit_code == 2 and "--output" in result.output
+
+
+# -- the API ---------------------------------------------------------------------------------------------------
+def test_clauses_endpoint_takes_the_bodies_of_check(client):
+    check = client.post("/api/v1/check", data=IPI.read_bytes(), content_type="application/xml")
+    assert check.headers["Link"] == '</api/v1/clauses>; rel="clauses"'
+    body = client.post("/api/v1/clauses", data=IPI.read_bytes(), content_type="application/xml").get_json()
+    assert body["reference"] == "00471902-2025" and body["notice_id"] == check.get_json()["notice"]["id"]
+    clause = next(c for c in body["clauses"] if c["id"] == "ipi-medical-devices")
+    assert clause["offered_by"] == [{"code": "IPI-MEDICAL-DEVICES", "status": "flagged", "lot": None}]
+    assert "8 000 000,00 €" in plain(clause["text"]["fr"]) and "€8,000,000.00" in clause["text"]["en"]
+    notice = json.loads(NZIA_CASE.read_text(encoding="utf-8"))
+    as_json = client.post("/api/v1/clauses", json=notice).get_json()
+    assert [c["id"] for c in as_json["clauses"]] == ["third-country", "advance-payment", "net-zero-requirements"]
+    lines = "\n".join(json.dumps({**notice, "id": f"n{i}"}) for i in range(2))
+    several = client.post("/api/v1/clauses", data=lines, content_type="application/x-ndjson").get_json()
+    assert [s["notice_id"] for s in several] == ["n0", "n1"]
+
+
+def test_clauses_endpoint_errors_are_those_of_check(client):
+    for path in ("/api/v1/check", "/api/v1/clauses"):
+        assert client.post(path, data=b"", content_type="application/xml").get_json()["error"] == "empty-body"
+        assert client.post(path, data=b"GIF89a", content_type="image/gif").status_code == 415
+        assert client.post(path, data=b"<Foo/>", content_type="application/xml").get_json()["error"] == "unknown-format"
+
+
+def test_openapi_describes_clauses_and_the_link_from_check(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/clauses"]["post"]
+    assert operation["operationId"] == "clauses"
+    assert operation["requestBody"] == document["paths"]["/check"]["post"]["requestBody"]
+    checked = document["paths"]["/check"]["post"]["responses"]["200"]
+    assert checked["links"]["clauses"]["operationId"] == "clauses" and "Link" in checked["headers"]
+    assert "ClauseSet" in document["components"]["schemas"]
+
+
+# -- the web report -------------------------------------------------------------------------------------------
+def _upload(client, path: Path, lang: str = "fr", **extra):
+    return client.post(
+        f"/check?lang={lang}",
+        data={"up-file": (io.BytesIO(path.read_bytes()), path.name), **extra},
+        content_type="multipart/form-data",
+    )
+
+
+def test_each_clause_sits_under_its_finding_ready_to_copy(client):
+    html = _upload(client, IPI).get_data(as_text=True)
+    for code, clause_id in (
+        ("SME-NO-LOTS", "lots-justification"),
+        ("IPI-MEDICAL-DEVICES", "ipi-medical-devices"),
+        ("RECIP-KOLIN-OPTION", "third-country"),
+    ):
+        start = html.index(f'data-code="{code}"')
+        finding = html[start : html.index('<details class="technical">', start)]
+        assert f'data-clause="{clause_id}"' in finding, code
+        assert re.search(r'<textarea class="clause-text noprint" readonly[^>]*>', finding), code
+    assert 'value="docx">Clauses proposées (Word)</button>' in html
+
+
+def test_a_clause_no_finding_offers_has_its_own_section_and_unconfirmed_shows_a_verifier(client):
+    html = _upload(client, NZIA_CASE).get_data(as_text=True)
+    section = html[html.index('<section class="findings clauses">') :]
+    assert 'data-clause="advance-payment"' in section[: section.index("</section>")]
+    start = html.index('data-clause="net-zero-requirements"')
+    assert '<span class="unconfirmed">à vérifier</span>' in html[start : start + 600]
+
+
+def test_no_clause_and_no_word_button_for_an_award_notice(client):
+    html = _upload(client, CASES / "third-country-award-notice.json").get_data(as_text=True)
+    assert 'class="clause"' not in html and 'value="docx"' not in html
+
+
+def test_the_report_re_sends_the_document_for_its_word_annex(client):
+    page = _upload(client, IPI, lang="en").get_data(as_text=True)
+    sent = re.search(r'name="up-document" value="([^"]+)"', page).group(1)
+    response = client.post("/check?lang=en", data={"up-document": sent, "up-name": IPI.name, "up-format": "docx"})
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="clauses-00471902-2025.docx"'
+    paragraphs = _docx_text(docx.Document(io.BytesIO(response.data)))
+    assert paragraphs[0] == "Annex — proposed clauses" and "Reference: 00471902-2025" in paragraphs
+    _assert_no_placeholder_left(paragraphs, "en")
+
+
+def test_a_draft_gets_its_word_annex_from_the_form(client):
+    form = {
+        "d-buyer_name": "Ville de Lyon",
+        "d-buyer_country": "FR",
+        "d-buyer_legal_type": "la",
+        "d-contract_nature": "services",
+        "d-cpv_main": "90910000",
+        "d-estimated_value": "400000",
+        "d-procedure_type": "open",
+        "d-dispatch_date": "2026-03-02",
+        "d-tender_deadline": "2026-04-10",
+        "d-title": "Nettoyage des écoles",
+        "d-third_country_clause": "none",
+    }
+    response = client.post("/check/draft", data={**form, "d-format": "docx"})
+    paragraphs = _docx_text(docx.Document(io.BytesIO(response.data)))
+    assert "Référence : —" in paragraphs  # a draft's id is ours, not the procurement's reference
+    assert any("Justification de l'absence d'allotissement" in p for p in paragraphs)
+    assert any("Accès des opérateurs économiques de pays tiers" in p for p in paragraphs)
+    assert any("[à compléter : référence du marché]" in p for p in paragraphs)
+
+
+def test_the_pdf_shows_the_clauses_open(client):
+    response = _upload(client, IPI, **{"up-format": "pdf"})
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
+    assert "Clause proposée : Justification de l'absence d'allotissement" in text
+    assert "l'objet du marché ne permet pas l'identification de prestations distinctes" in text
