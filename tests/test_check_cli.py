@@ -117,7 +117,7 @@ def test_rules_lists_every_code():
 
 def test_commands_have_help_and_are_in_the_readme():
     readme = README.read_text(encoding="utf-8")
-    for command in ("check", "rules"):
+    for command in ("check", "rules", "clauses"):
         assert run(command, "--help").exit_code == 0
         assert f"`reciprocity {command}" in readme
 
