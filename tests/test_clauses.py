@@ -140,7 +140,7 @@ def test_case(path: Path):
 
 # -- the covered countries of clause 1: the coverage decision, per buyer category and launch date ------------------
 BUYERS = {
-    "central": {"name": "Ministère des Armées", "country": "FR", "legal_type": "ministry", "identifiers": []},
+    "central": {"name": "Ministère des Armées", "country": "FR", "legal_type": "cga", "identifiers": []},
     "sub-central": {"name": "Département du Val", "country": "FR", "legal_type": "la", "identifiers": []},
     "utilities": {
         "name": "Régie des eaux du Val",
