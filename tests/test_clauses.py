@@ -24,6 +24,7 @@ from reciprocity.errors import RuleDataError
 from reciprocity.i18n import labels
 from reciprocity.parsers.contract import notice_from_dict
 from reciprocity.rules.data import DATA_DIR, load_rule_data
+from reciprocity.rules.partners import partner_coverage
 
 CASES = Path(__file__).parent / "clauses"
 KNOWN_KEYS = {
@@ -221,6 +222,73 @@ def test_undetermined_coverage_is_for_the_buyer_to_complete():
     assert "[à compléter : la couverture du marché par les accords suivants n'a pu être établie" in clause["text"]["fr"]
     assert "n'est couvert par aucun" not in clause["text"]["fr"]
     assert_well_formed(clause)
+
+
+def to_check(text: str) -> set[str]:
+    """The countries the French clause names for the buyer to check ("… comme ceux des pays couverts : Accord (A et
+    B) ; Autre (C)]"): those no agreement covers only on unconfirmed grounds."""
+    found = re.search(r"traiter les opérateurs de ces pays comme ceux des pays couverts : (.*)\]", text)
+    if not found:
+        return set()
+    return set().union(*(_codes(re.search(r"\(([^()]*)\)$", part).group(1)) for part in found.group(1).split(" ; ")))
+
+
+@pytest.mark.parametrize(
+    "category, sector",
+    [
+        ("central", None),
+        ("sub-central", None),
+        ("utilities", "water"),
+        ("utilities", "gas-heat"),
+        ("utilities", "urttb"),
+        ("utilities", "airport"),
+    ],
+)
+def test_no_partner_is_left_to_exclude_on_unconfirmed_grounds(category: str, sector: str | None):
+    """A partner that may have treaty access for this procurement (covered, undecided, or excluded only on
+    unconfirmed data, e.g. the EU's GPA notes denying a utilities sector to some parties, rules-2026.md §2) is
+    named by the clause, as covered or as to be checked: never left among "the others" option 2 excludes. A
+    partner whose exclusion is established is named nowhere."""
+    notice = _notice(category, "2026-05-04")
+    if sector:
+        notice["buyer"]["activity"] = sector
+    assessment, offered = _clauses(notice)
+    clause = next(c for c in offered["clauses"] if c["id"] == "third-country")
+    coverage, data, as_of = assessment["coverage"], load_rule_data(), date(2026, 5, 4)
+    listed = set().union(set(), *listed_by_agreement(clause["text"]["fr"]).values())
+    checked = to_check(clause["text"]["fr"])
+    assert not listed & checked
+    partners = {c for e in coverage["by_agreement"] for c in data.partners_in_force(e["agreement"], as_of)}
+    for country in sorted(partners):
+        if data.is_eu_eea(country, as_of):
+            continue
+        decision = partner_coverage(country, coverage, data, as_of)
+        established_out = decision["covers"] is False and not decision["to_confirm"]
+        assert (country in listed | checked) != established_out, (country, decision)
+    if checked:
+        assert clause["confidence"] == "unconfirmed"
+        assert "comme ceux des pays couverts" not in clause["text"]["en"]
+        assert "as operators of covered countries" in clause["text"]["en"]
+
+
+def test_a_sector_the_gpa_may_leave_out_names_its_parties_to_check():
+    """Gas and heat: outside the EU's GPA utilities offer on unconfirmed data; the GPA-only parties (the United
+    States, Israel…) are named to check, with what to check, and the EEA States never (they take part anyway)."""
+    notice = _notice("utilities", "2026-05-04")
+    notice["buyer"]["activity"] = "gas-heat"
+    _, offered = _clauses(notice)
+    clause = next(c for c in offered["clauses"] if c["id"] == "third-country")
+    assert {"US", "IL", "AU"} <= to_check(clause["text"]["fr"])
+    assert not {"NO", "IS", "LI"} & to_check(clause["text"]["fr"])
+    assert any("gaz et chaleur est hors de cet accord" in item["fr"] for item in clause["to_confirm"])
+
+
+def test_the_notice_s_own_words_are_shown_as_written():
+    """A reference, title or buyer is the notice's text: a date inside a reference is not reworded as a date."""
+    _, offered = _clauses(_notice("sub-central", "2026-05-04"))
+    clause = next(c for c in offered["clauses"] if c["id"] == "third-country")
+    assert "(Véhicules électriques, référence clause-sub-central-2026-05-04)" in clause["text"]["fr"]
+    assert "(Véhicules électriques, reference clause-sub-central-2026-05-04)" in clause["text"]["en"]
 
 
 # -- the templates: strict data, lawful wording ---------------------------------------------------------------------

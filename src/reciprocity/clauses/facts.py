@@ -146,22 +146,65 @@ def _covered_countries(source: Source) -> dict[str, str] | None:
     return _worded(lambda lang: _sorted_names(codes, lang, entries) if codes else None)
 
 
+def _agreements_and_countries(pairs: list[tuple[dict[str, Any], list[str]]]) -> dict[str, str] | None:
+    """ "Agreement (A, B et C); Other (D)": agreements with the countries concerned, in each language."""
+
+    def lines(lang: str) -> str | None:
+        shown = [
+            f"{(entry.get('title') or {}).get(lang) or entry['agreement']} ({_sorted_names(codes, lang, [])})"
+            for entry, codes in pairs
+            if codes
+        ]
+        return (" ; " if lang == "fr" else "; ").join(shown) or None
+
+    return _worded(lines)
+
+
 def _coverage_undetermined(source: Source) -> dict[str, str] | None:
     """The agreements whose coverage of this procurement the notice leaves undecided, with their partners then."""
     as_of = source.launch_date
     entries = [e for e in source.coverage.get("by_agreement") or [] if e.get("covers") is None]
     if not entries or as_of is None:
         return None
+    return _agreements_and_countries(
+        [(entry, sorted(source.data.partners_in_force(entry["agreement"], as_of))) for entry in entries]
+    )
 
-    def lines(lang: str) -> str:
-        shown = []
-        for entry in entries:
-            title = (entry.get("title") or {}).get(lang) or entry["agreement"]
-            partners = sorted(source.data.partners_in_force(entry["agreement"], as_of))
-            shown.append(f"{title} ({_sorted_names(partners, lang, [])})")
-        return "; ".join(shown)
 
-    return _worded(lines)
+def _below_every_threshold(source: Source, as_of: date) -> bool:
+    """A value below the lowest EU threshold of its nature for any buyer category: no agreement can cover it,
+    whatever the unconfirmed points on categories or sectors (as rules/partners.py decides without scenarios)."""
+    coverage = source.coverage
+    value = _decimal(coverage.get("value_eur"))
+    nature = "works" if coverage.get("concession") else coverage.get("nature")
+    lowest = source.data.lowest_threshold(nature, as_of) if nature and value is not None else None
+    return lowest is not None and value < lowest
+
+
+def _coverage_to_confirm(source: Source) -> dict[str, str] | None:
+    """The partners no agreement covers for this procurement, but only on unconfirmed grounds (a utilities sector
+    left out, a party's excluded sector, a phase of access not read…): their operators may have treaty access, so
+    the clause asks the buyer to check before excluding them, and carries what is to be confirmed."""
+    as_of = source.launch_date
+    if as_of is None or _below_every_threshold(source, as_of):
+        return None
+    covered = set(source.coverage.get("covered_countries") or [])
+
+    def open_to(countries: Any) -> list[str]:  # EEA States take part under the same conditions in any case
+        return sorted(c for c in countries if c not in covered and not source.data.is_eu_eea(c, as_of))
+
+    pairs, items = [], []
+    for entry in source.coverage.get("by_agreement") or []:
+        if entry.get("covers") is False and entry.get("to_confirm"):
+            codes = open_to(source.data.partners_in_force(entry["agreement"], as_of))
+            items.append(entry["to_confirm"] if codes else [])
+        else:
+            weak = {c: e for c, e in (entry.get("excluded_partners") or {}).items() if e.get("to_confirm")}
+            codes = open_to(weak)
+            items += [weak[code]["to_confirm"] for code in codes]
+        pairs.append((entry, codes))
+    source.to_confirm[:] = confirm.merge(source.to_confirm, *items)
+    return _agreements_and_countries(pairs)
 
 
 # -- the offering finding's evidence ------------------------------------------------------------------------
@@ -255,6 +298,11 @@ FACTS: dict[str, Fact] = {
         _coverage_undetermined,
         "agreements whose coverage is undetermined",
         "accords dont la couverture est indéterminée",
+    ),
+    "coverage_to_confirm": _fact(
+        _coverage_to_confirm,
+        "countries whose exclusion from the agreements is to be confirmed",
+        "pays dont l'exclusion des accords est à vérifier",
     ),
     "lot": _fact(_lot, "lot concerned", "lot concerné"),
     "turnover_cap_eur": _fact(_evidence_eur("cap_eur"), "turnover cap", "plafond de chiffre d'affaires"),

@@ -144,6 +144,8 @@ def _show(name: str, value: Any, lang: str) -> str:
         return TO_COMPLETE[lang].format(what=FACTS[name].missing[lang])
     if isinstance(value, dict):
         return value[lang]
+    if isinstance(value, str):  # a reference, title, buyer or CPV code: as the notice writes it, never reworded
+        return value
     if name.endswith("_eur"):
         return formats.money(value, "EUR", lang)
     return templates.display(value, lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import formats
-from ..report_view import code_label, lots_text
+from ..report_view import code_label, lots_text, source_text
 from ..rules.legal_links import reference_parts, worded
 
 WORDS = {
@@ -71,7 +71,9 @@ def clause_view(clause: dict[str, Any], lang: str) -> dict[str, Any]:
         "conditions": clause["conditions"][lang],
         "unconfirmed": clause.get("confidence") == "unconfirmed",
         "to_confirm": [
-            words["to_confirm"].format(text=item.get(lang) or item.get("en"), source=item.get("source"))
+            words["to_confirm"].format(
+                text=item.get(lang) or item.get("en"), source=source_text(item.get("source"), lang)
+            )
             for item in clause.get("to_confirm") or []
         ],
         "codes": [item["code"] for item in clause.get("offered_by") or []],
