@@ -130,7 +130,8 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/tenders"), ("GET", "/stats"), ("POST", "/check")])
+@pytest.mark.parametrize("method, path", [("GET", "/tenders"), ("GET", "/stats"), ("POST", "/check"),
+                                          ("POST", "/clauses")])
 def test_what_the_document_forbids_the_api_refuses(api_schema, method: str, path: str):
     """schemathesis draws requests that break the document (out-of-range values, empty bodies…): each is refused."""
     operation = api_schema[path][method]

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import click
 
-from .base import EXIT_UNREADABLE, iter_notices, lang_option, main
+from .base import EXIT_UNREADABLE, EXIT_USAGE, iter_notices, lang_option, main, say_error
 
+_NEEDS_OUTPUT = {
+    "en": "--format docx writes a Word file: give its path with --output",
+    "fr": "--format docx écrit un fichier Word : indiquez son chemin avec --output",
+}
 _WRITTEN = {"en": "{count} notices, {clauses} clauses -> {output}", "fr": "{count} avis, {clauses} clauses -> {output}"}
 
 
@@ -36,7 +40,8 @@ def clauses(files: tuple[str, ...], lang: str, fmt: str, output: str | None, tod
     from ..clauses.word import docx_bytes
 
     if fmt == "docx" and not output:
-        raise click.UsageError("--output is required for --format docx (a binary format)")
+        say_error(_NEEDS_OUTPUT[lang])
+        sys.exit(EXIT_USAGE)
     failures: list[str] = []
     sets = [
         clauses_for(assess(notice, today=today.date() if today else None)) for notice in iter_notices(files, failures)
