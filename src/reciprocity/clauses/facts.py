@@ -166,6 +166,17 @@ def _coverage_undetermined(source: Source) -> dict[str, str] | None:
     entries = [e for e in source.coverage.get("by_agreement") or [] if e.get("covers") is None]
     if not entries or as_of is None:
         return None
+    reasons = {lang: formats.join(dict.fromkeys(e["reasons"][0][lang] for e in entries), lang) for lang in LANGUAGES}
+    source.to_confirm[:] = confirm.merge(
+        source.to_confirm,
+        [
+            confirm.item(
+                f"whether these agreements cover this contract ({reasons['en']})",
+                f"si ces accords couvrent ce marché ({reasons['fr']})",
+                "rules-2026.md §1 and §4: coverage per partner, undetermined when the notice does not decide it",
+            )
+        ],
+    )
     return _agreements_and_countries(
         [(entry, sorted(source.data.partners_in_force(entry["agreement"], as_of))) for entry in entries]
     )
