@@ -378,6 +378,23 @@ def test_a_draft_gets_its_word_annex_from_the_form(client):
     assert any("[à compléter : référence du marché]" in p for p in paragraphs)
 
 
+def test_a_stored_call_for_competition_shows_the_clauses_a_fresh_check_gives(app, client):
+    """The store keeps what a clause is filled from (coverage per agreement, the findings and their to_confirm in
+    the shared texts): the tender page of a stored notice offers exactly the clauses of a fresh check."""
+    from web_fixtures import sample_notices
+
+    from reciprocity.audit import queries
+    from webapp.db import get_db
+
+    notice = next(n for n in sample_notices() if n.kind == "competition")
+    with app.app_context():
+        stored = clauses_for(queries.get_tender(get_db(), notice.id))
+    fresh = clauses_for(assess(notice).to_dict())
+    assert stored == fresh and len(stored["clauses"]) >= 3
+    html = client.get(f"/tenders/{notice.id}").get_data(as_text=True)
+    assert sorted(re.findall(r'data-clause="([^"]+)"', html)) == sorted(c["id"] for c in fresh["clauses"])
+
+
 def test_the_pdf_shows_the_clauses_open(client):
     response = _upload(client, IPI, **{"up-format": "pdf"})
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
