@@ -147,7 +147,7 @@ def _covered_countries(source: Source) -> dict[str, str] | None:
 
 
 def _agreements_and_countries(pairs: list[tuple[dict[str, Any], list[str]]]) -> dict[str, str] | None:
-    """ "Agreement (A, B et C); Other (D)": agreements with the countries concerned, in each language."""
+    """Agreements with the countries concerned ("Accord (A, B et C) ; Autre (D)"), in each language."""
 
     def lines(lang: str) -> str | None:
         shown = [
@@ -178,8 +178,14 @@ def _coverage_undetermined(source: Source) -> dict[str, str] | None:
         ],
     )
     return _agreements_and_countries(
-        [(entry, sorted(source.data.partners_in_force(entry["agreement"], as_of))) for entry in entries]
+        [(entry, _outside_eea(source, source.data.partners_in_force(entry["agreement"], as_of))) for entry in entries]
     )
+
+
+def _outside_eea(source: Source, countries: Any, covered: frozenset = frozenset()) -> list[str]:
+    """The countries to name, sorted: not already covered, and not EEA States (who take part in any case)."""
+    as_of = source.launch_date
+    return sorted(c for c in countries if c not in covered and not source.data.is_eu_eea(c, as_of))
 
 
 def _below_every_threshold(source: Source, as_of: date) -> bool:
@@ -199,19 +205,15 @@ def _coverage_to_confirm(source: Source) -> dict[str, str] | None:
     as_of = source.launch_date
     if as_of is None or _below_every_threshold(source, as_of):
         return None
-    covered = set(source.coverage.get("covered_countries") or [])
-
-    def open_to(countries: Any) -> list[str]:  # EEA States take part under the same conditions in any case
-        return sorted(c for c in countries if c not in covered and not source.data.is_eu_eea(c, as_of))
-
+    covered = frozenset(source.coverage.get("covered_countries") or [])
     pairs, items = [], []
     for entry in source.coverage.get("by_agreement") or []:
         if entry.get("covers") is False and entry.get("to_confirm"):
-            codes = open_to(source.data.partners_in_force(entry["agreement"], as_of))
+            codes = _outside_eea(source, source.data.partners_in_force(entry["agreement"], as_of), covered)
             items.append(entry["to_confirm"] if codes else [])
         else:
             weak = {c: e for c, e in (entry.get("excluded_partners") or {}).items() if e.get("to_confirm")}
-            codes = open_to(weak)
+            codes = _outside_eea(source, weak, covered)
             items += [weak[code]["to_confirm"] for code in codes]
         pairs.append((entry, codes))
     source.to_confirm[:] = confirm.merge(source.to_confirm, *items)
