@@ -395,6 +395,20 @@ def test_a_stored_call_for_competition_shows_the_clauses_a_fresh_check_gives(app
     assert sorted(re.findall(r'data-clause="([^"]+)"', html)) == sorted(c["id"] for c in fresh["clauses"])
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_word_of_the_clauses_is_in_the_reader_s_language(client, lang: str):
+    """The report of each case offering a clause (its clauses, conditions and what is to be confirmed) passes the
+    visible-text check of the suite: a French page shows French words only, an English one English words."""
+    from visible_text import page_violations
+
+    for case in OFFERING:
+        notice = json.loads(case.read_text(encoding="utf-8"))
+        page = _upload(client, case, lang=lang).data
+        assert b'class="clause"' in page, case.name
+        data = [notice["buyer"]["name"], notice["procedure"]["title"], notice["id"]]
+        assert page_violations(page, lang, [*data, *(lot.get("title") or "" for lot in notice["lots"])]) == [], case
+
+
 def test_the_pdf_shows_the_clauses_open(client):
     response = _upload(client, IPI, **{"up-format": "pdf"})
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))

@@ -261,13 +261,37 @@ def _advance(source: Source) -> dict[str, Any]:
 def _advance_due(source: Source) -> bool:
     """The duty binds the buyer, and the notice does not show a contract of at most EUR 50 000 HT or 2 months."""
     rules, ctx = _advance(source), source.context
-    if not sme_score.advance_binds(ctx):
+    if not (sme_score.advance_binds(ctx) or _advance_may_bind(source)):
         return False
     value = _decimal(source.coverage.get("value_eur"))
     if value is not None and value <= rules["min_amount_eur"]:
         return False
     months = [sme_score.duration_months(lot.duration) for lot in ctx.notice.lots]
     return not (months and all(m is not None and m <= rules["min_duration_months"] for m in months))
+
+
+def _advance_may_bind(source: Source) -> bool:
+    """A public body: bound unless it is an EPIC, which its BT-11 type does not tell (sme.yaml
+    `unconfirmed_legal_types`): the clause is offered, to be confirmed."""
+    return (source.context.notice.buyer.legal_type or "").lower() in _advance(source)["unconfirmed_legal_types"]
+
+
+def _advance_buyer(source: Source) -> dict[str, str]:
+    """Why the duty binds this buyer, for the clause's conditions; for a public body, "to be confirmed"."""
+    if not _advance_may_bind(source):
+        return {"en": "is one of them", "fr": "est de ceux-là"}
+    item = confirm.item(
+        "that the buyer is not an EPIC (industrial and commercial public body), which the advance duty does not bind "
+        "(the buyer type, BT-11, does not tell them apart)",
+        "que l'acheteur n'est pas un EPIC (établissement public industriel et commercial), que l'obligation d'avance "
+        "ne lie pas (le type d'acheteur, BT-11, ne les distingue pas)",
+        _advance(source)["source"],
+    )
+    source.to_confirm[:] = confirm.merge(source.to_confirm, [item])
+    return {
+        "en": "is a public body, bound unless it is an EPIC",
+        "fr": "est un établissement public, tenu sauf s'il est un EPIC",
+    }
 
 
 def _advance_rate_sme(source: Source) -> dict[str, str] | None:
@@ -337,6 +361,7 @@ FACTS: dict[str, Fact] = {
         _ipi("country", lambda code: _worded(lambda lang: labels.country(code, lang))), "country targeted", "pays visé"
     ),
     "advance_due": _fact(_advance_due, "whether the advance is due", "si l'avance est due"),
+    "advance_buyer": _fact(_advance_buyer, "why the duty binds the buyer", "pourquoi l'obligation lie l'acheteur"),
     "advance_rate": _fact(
         lambda s: _percent(sme_score.minimum_rate(s.context, sme_holder=False)),
         "rate of the advance",
