@@ -78,11 +78,15 @@ def _read_error(document: Document, exc: Exception) -> str:
     return f"{document.name}: cannot read file: {getattr(exc, 'strerror', None) or exc}"
 
 
-def _assessed_rows(item, document: Document) -> dict:
-    """A notice's rows, ready to insert (tuples in column order): the writer only runs INSERTs."""
+def _assessed_rows(item, document: Document, reader: sqlite3.Connection | None = None) -> dict:
+    """A notice's rows, ready to insert (tuples in column order): the writer only runs INSERTs. The store's
+    SIRENE facts (`reciprocity enrich sirene`), when it has some, are applied to the notice first."""
     from ..assess import assess  # imported in the worker only: the writer process never assesses
     from .rows import as_tuples, assessment_rows
+    from .sirene_apply import enrich_notice
 
+    if reader is not None:
+        enrich_notice(item, reader)
     return as_tuples(_storable(assessment_rows(assess(item), document.name)))
 
 
@@ -143,7 +147,7 @@ def _process(document: Document, reader: sqlite3.Connection, send: Callable[[tup
                 batches.add_error(_error_text(item))
                 continue
             try:
-                batches.add_rows(_assessed_rows(item, document))
+                batches.add_rows(_assessed_rows(item, document, reader))
             except Exception as exc:  # a rule failing on one notice must not stop the run
                 batches.add_error(f"{document.name}: notice {item.id}: assessment failed: {_error_text(exc)}")
     except Exception as exc:  # the whole document is unreadable (malformed, unknown format, unsafe XML…)

@@ -12,6 +12,8 @@ Only what cannot be derived is stored, in narrow tables (issue 13):
 - `lots`, `results` and `winners` are keyed by (notice id, position): ids such as `<notice>#R0W1` and the
   values a winner shares with its result are computed when read, never stored twice.
 The Assessment JSON of a stored tender is rebuilt from these rows when asked (`records.py`).
+`sirene_units` / `sirene_establishments` hold what INSEE's SIRENE register says of the SIRENs / SIRETs the
+notices name (`reciprocity enrich sirene`, audit/sirene.py), applied to notices as they are assessed.
 """
 
 from __future__ import annotations
@@ -102,6 +104,14 @@ CREATE TABLE IF NOT EXISTS store_state (
     aggregated INTEGER NOT NULL DEFAULT -1
 );
 INSERT OR IGNORE INTO store_state (id, token, generation) VALUES (1, lower(hex(randomblob(8))), 0);
+CREATE TABLE IF NOT EXISTS sirene_units (
+    siren TEXT PRIMARY KEY, name TEXT, legal_category TEXT, activity TEXT, company_category TEXT,
+    company_category_year INTEGER, state TEXT, source_file TEXT, loaded_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sirene_establishments (
+    siret TEXT PRIMARY KEY, siren TEXT, name TEXT, postcode TEXT, city TEXT, head_office INTEGER, state TEXT,
+    source_file TEXT, loaded_at TEXT
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ingest_runs (
     id INTEGER PRIMARY KEY, started TEXT, finished TEXT, paths TEXT, workers INTEGER, files INTEGER,
     skipped INTEGER, notices INTEGER, errors INTEGER, status TEXT

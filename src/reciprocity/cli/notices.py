@@ -76,19 +76,27 @@ def coverage(paths: tuple[str, ...], as_json: bool, lang: str) -> None:
               help="Exit with status 3 when a finding of this severity or worse is flagged.")
 @click.option("--summary", is_flag=True, help="Only print, per code, the share of notices by status.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date for drafts without a dispatch date.")
-def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today) -> None:
+@click.option("--db", "sirene_db", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Database whose SIRENE table (reciprocity enrich sirene) fills names and buyer categories.")
+def check(files: tuple[str, ...], as_json: bool, lang: str, fail_on: str | None, summary: bool, today,
+          sirene_db: str | None) -> None:
     """Check every notice in FILES (folders are searched) against the reciprocity, origin, SME and quality rules.
 
     Exit status: 0 all read and no --fail-on threshold reached; 1 a file (or record) could not be read; 3 the
     --fail-on threshold was reached (1 wins when both happen: the results are incomplete)."""
     from ..assess import assess
     from ..assessment_text import add_to_summary, render, render_summary, summary_table, worst_flagged
+    from ..audit.sirene_apply import enrich_notice
+    from ..audit.store import open_db
     from ..model import SEVERITY_RANK
 
     failures: list[str] = []
     counts: Counter = Counter()
     notices, worst = 0, -1
+    registry = open_db(sirene_db, create=False).conn if sirene_db else None
     for notice in iter_notices(files, failures):
+        if registry is not None:
+            enrich_notice(notice, registry)
         assessment = assess(notice, today=today.date() if today else None)
         notices += 1
         worst = max(worst, worst_flagged(assessment))

@@ -46,6 +46,10 @@ class Organisation:
     sme: bool | None = None  # True: micro/small/medium/sme; False: eForms large or TED NO_SME; None: not said
     owner_nationalities: list[str] = field(default_factory=list)  # BT-706, alpha-2
     listed_on_regulated_market: bool | None = None  # BT-746
+    # what INSEE's SIRENE register says of this French organisation (`reciprocity enrich sirene`), never read from
+    # the notice: {source, siren, siret, name, legal_category, activity, company_category(_year), postcode, city,
+    # filled: the notice fields it filled because the notice left them empty}; None when not looked up or unknown
+    registry: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +68,7 @@ class Organisation:
             "sme": self.sme,
             "owner_nationalities": list(self.owner_nationalities),
             "listed_on_regulated_market": self.listed_on_regulated_market,
+            "registry": dict(self.registry) if self.registry is not None else None,
         }
 
 

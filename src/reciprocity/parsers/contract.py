@@ -127,7 +127,8 @@ _PLAIN_LOT_FIELDS = {
     "eu_funds", "guarantee_required", "variants", "electronic_submission", "gpa_covered", "framework",
 }
 _PLAIN_ORG_FIELDS = {"name", "country", "city", "postcode", "nuts", "legal_type", "activity", "size",
-                     "listed_on_regulated_market", "legal_type_raw", "activity_raw", "sme"}
+                     "listed_on_regulated_market", "legal_type_raw", "activity_raw", "sme",
+                     "registry"}
 
 
 def _date(value: str | None) -> date | None:

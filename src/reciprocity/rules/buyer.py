@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model import Notice
 from . import confirm
+from .legal_category import registry_category
 
 
 def buyer_category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
@@ -34,11 +35,18 @@ def buyer_facts(notice: Notice, data: Any, nature: str | None) -> dict[str, Any]
         "scenarios": [_scenario(category)] if category else [], "question": None,
     }
     uncertain = mapping["uncertain_legal_types"].get(legal_type)
-    if uncertain and category == mapping["legal_type"].get(legal_type) and category != uncertain["alternative"]:
+    if uncertain and category != mapping["legal_type"].get(legal_type):
+        uncertain = None  # the category came from the legal basis, the form or the activity
+    registry = registry_category(notice.buyer, data) if source and source.startswith("INSEE") else None
+    if registry:  # the SIRENE legal category decided (DECP): its sector, alternative and doubts
+        facts["sector"], uncertain = registry["sector"], registry["uncertain"]
+        facts["to_confirm"] += registry["to_confirm"]
+    if uncertain and category != uncertain["alternative"]:
         facts["scenarios"].append(_scenario(uncertain["alternative"]))
         _ask(facts, uncertain)
     field = mapping["defence_field"]
-    if category == "central" and nature == "supplies" and notice.buyer.activity in field["activities"]:
+    activity = notice.buyer.activity or (registry or {}).get("activity")
+    if category == "central" and nature == "supplies" and activity in field["activities"]:
         facts["scenarios"] = [_scenario("central", "sub-central", outside=True), _scenario("central")]
         _ask(facts, field)
     return facts
@@ -71,7 +79,8 @@ def _category(notice: Notice, data: Any) -> tuple[str | None, str | None]:
     legal_type = (notice.buyer.legal_type or "").lower()
     category = mapping["legal_type"].get(legal_type)
     if category is None:
-        return None, None
+        found = None if legal_type else registry_category(notice.buyer, data)  # SIRENE (DECP), one more input
+        return (found["category"], found["source"]) if found else (None, None)
     if legal_type in mapping["utilities_only_with_activity"]:
         return category, (f"buyer legal type {notice.buyer.legal_type} (BT-11) without a utilities activity or the "
                           "2014/25 legal basis: a body governed by public law")

@@ -167,6 +167,11 @@ class RuleData:
         return self.raw["thresholds"]["buyer_categories"]
 
     @property
+    def legal_categories(self) -> dict[str, Any]:
+        """INSEE legal category -> buyer category (legal_categories.yaml)."""
+        return self.raw["legal_categories"]
+
+    @property
     def social_services(self) -> dict[str, Any]:
         return self.raw["thresholds"]["social_services_cpv"]
 

@@ -48,6 +48,15 @@ BUYER_CATEGORIES = Fields({
     "uncertain_legal_types": MapOf(UNCERTAIN_TYPE),
     "defence_field": Fields({"activities": ListOf(str), "en": str, "fr": str, **_SOURCED}),
 })
+# INSEE legal category -> buyer category (legal_categories.yaml), for buyers the notice does not categorise (DECP)
+LEGAL_CATEGORY = Fields({
+    "label": str, "category": OneOf(CATEGORIES), "?alternative": OneOf(CATEGORIES), "?en": str, "?fr": str,
+    "?by_activity": bool, "?activity": str, **_SOURCED,
+})
+LEGAL_CATEGORIES = Fields({
+    "source": str, "categories": MapOf(LEGAL_CATEGORY),
+    "utilities_naf": Fields({"prefixes": MapOf(OneOf(SECTORS)), "en": str, "fr": str, **_SOURCED}),
+})
 IPI_MEASURE = Fields({
     "id": str, "code": str, "legal_act": str, "country": str, "cpv_from": str, "cpv_to": str,
     "value_floor_eur": Decimal, "input_cap": Decimal, "mention_patterns": ListOf(str), **_PERIOD_DATES,
@@ -92,6 +101,7 @@ SCHEMAS: dict[str, Any] = {
         "threshold_eur": Decimal, "lot_threshold_eur": Decimal, "contributions_eur": Decimal,
         "excluded_categories": ListOf(OneOf(CATEGORIES)), **_PERIOD_DATES})}),
     "nzia": NZIA,
+    "legal_categories": LEGAL_CATEGORIES,
     "instruments": Fields({"instruments": ListOf(INSTRUMENT)}),
     "clauses": MapOf(Fields({"patterns": ListOf(str), "?window": int, **_SOURCED})),
     # Single Market Scoreboard reference values: context beside our indicators, never a legal finding
