@@ -9,8 +9,11 @@ from __future__ import annotations
 from flask import current_app
 
 from reciprocity import assess, parse
+from reciprocity.audit.sirene_apply import enrich_notice
 from reciprocity.errors import NoticeParseError
 from reciprocity.model import Assessment, Notice
+
+from .db import get_db
 
 XML_TYPES = ("application/xml", "text/xml")
 JSON_TYPES = ("application/json", "application/x-ndjson")
@@ -27,5 +30,9 @@ def read_notices(data: bytes, name: str) -> list[Notice]:
 
 
 def check_document(data: bytes, name: str) -> list[Assessment]:
-    """Assess every notice of a document (one for XML, one per contract for DECP)."""
-    return [assess(notice) for notice in read_notices(data, name)]
+    """Assess every notice of a document (one for XML, one per contract for DECP), with the names and categories
+    of the database's SIRENE table when it has one (`reciprocity enrich sirene`)."""
+    notices = read_notices(data, name)
+    for notice in notices:
+        enrich_notice(notice, get_db().conn)
+    return [assess(notice) for notice in notices]

@@ -19,11 +19,10 @@ from typing import Any
 
 from . import store
 from .sirene_apply import enrich_notice, french_ids
-from .sirene_read import CHUNK_ROWS, SireneFileError, check_rows, chunks, open_stock
+from .sirene_read import CHUNK_ROWS, SireneFileError, open_stock, read_rows
 
 REASSESS_BATCH = 200
-_UNIT_COLUMNS = ("siren", "name", "legal_category", "activity", "company_category", "company_category_year",
-                 "state")
+_UNIT_COLUMNS = ("siren", "name", "legal_category", "activity", "company_category", "company_category_year", "state")
 _PLACE_COLUMNS = ("siret", "siren", "name", "postcode", "city", "head_office", "state")
 TABLES = {"units": ("sirene_units", _UNIT_COLUMNS), "establishments": ("sirene_establishments", _PLACE_COLUMNS)}
 
@@ -55,11 +54,13 @@ def known_ids(db) -> tuple[set[str], set[str]]:
 
 
 def _stored_ids(db) -> Iterable[tuple[str | None, str | None]]:
-    for identifiers, country in db.conn.execute("SELECT buyer_identifiers, buyer_country FROM notices"
-                                                " WHERE buyer_identifiers NOT IN ('[]', '')"):
+    for identifiers, country in db.conn.execute(
+        "SELECT buyer_identifiers, buyer_country FROM notices WHERE buyer_identifiers NOT IN ('[]', '')"
+    ):
         yield french_ids(json.loads(identifiers), (), country)
-    for identifiers, types, country in db.conn.execute("SELECT identifiers, identifier_types, country FROM winners"
-                                                       " WHERE identifiers NOT IN ('[]', '')"):
+    for identifiers, types, country in db.conn.execute(
+        "SELECT identifiers, identifier_types, country FROM winners WHERE identifiers NOT IN ('[]', '')"
+    ):
         yield french_ids(json.loads(identifiers), json.loads(types or "[]"), country)
 
 
@@ -90,16 +91,14 @@ def enrich(db, paths: Iterable[str | Path], chunk_rows: int = CHUNK_ROWS) -> Enr
 
 
 def _load(db, stock, wanted: set[str], chunk_rows: int, summary: EnrichSummary) -> set[str]:
-    """Store the file's rows for `wanted` keys, chunk by chunk (one transaction each); return the changed keys."""
-    key = "siren" if stock.stock == "units" else "siret"
+    """Store the file's rows for `wanted` keys, batch by batch (one transaction each); return the changed keys."""
     changed: set[str] = set()
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    for frame in chunks(stock, chunk_rows):
-        summary.rows += len(frame)
-        matched = frame[[value in wanted for value in frame[key]]]
-        if matched.empty:
+    for count, matched in read_rows(stock, wanted, chunk_rows):
+        summary.rows += count
+        if not matched:
             continue
-        rows = [_row(stock.stock, row) for row in check_rows(stock, matched)]
+        rows = [_row(stock.stock, row) for row in matched]
         with db.conn:
             changed |= _store(db, stock.stock, rows, str(stock.path), when)
         setattr(summary, stock.stock, getattr(summary, stock.stock) + len(rows))
@@ -110,14 +109,29 @@ def _row(stock: str, row: dict[str, Any]) -> tuple:
     """A stored row (TABLES column order) from a checked file row."""
     year = row["company_category_year"] if stock == "units" else None
     if stock == "units":
-        person = " ".join(p for p in (row["first_name"] or row["first_name1"], row["used_surname"] or row["surname"])
-                          if p)
+        person = " ".join(
+            p for p in (row["first_name"] or row["first_name1"], row["used_surname"] or row["surname"]) if p
+        )
         name = row["denomination"] or person or row["usual_name"] or row["acronym"]
-        return (row["siren"], name, row["legal_category"], row["activity"], row["company_category"],
-                int(year) if year else None, row["state"])
+        return (
+            row["siren"],
+            name,
+            row["legal_category"],
+            row["activity"],
+            row["company_category"],
+            int(year) if year else None,
+            row["state"],
+        )
     head = None if row["head_office"] is None else int(row["head_office"] == "true")
-    return (row["siret"], row["siren"], row["usual_name"] or row["sign"], row["postcode"],
-            row["city"] or row["foreign_city"], head, row["state"])
+    return (
+        row["siret"],
+        row["siren"],
+        row["usual_name"] or row["sign"],
+        row["postcode"],
+        row["city"] or row["foreign_city"],
+        head,
+        row["state"],
+    )
 
 
 def _store(db, stock: str, rows: list[tuple], source: str, when: str) -> set[str]:
@@ -125,12 +139,14 @@ def _store(db, stock: str, rows: list[tuple], source: str, when: str) -> set[str
     table, columns = TABLES[stock]
     stored: dict[str, tuple] = {}
     for start in range(0, len(rows), 500):
-        part = [row[0] for row in rows[start:start + 500]]
+        part = [row[0] for row in rows[start : start + 500]]
         sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {columns[0]} IN ({', '.join('?' * len(part))})"
         stored.update((row[0], tuple(row)) for row in db.conn.execute(sql, part))
     marks = ", ".join("?" * (len(columns) + 2))
-    db.conn.executemany(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}, source_file, loaded_at)"
-                        f" VALUES ({marks})", [(*row, source, when) for row in rows])
+    db.conn.executemany(
+        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}, source_file, loaded_at) VALUES ({marks})",
+        [(*row, source, when) for row in rows],
+    )
     return {row[0] for row in rows if stored.get(row[0]) != row}
 
 
@@ -139,12 +155,15 @@ def affected_notices(db, changed: set[str]) -> list[str]:
     found: set[str] = set()
     if not changed:
         return []
-    sql = ("SELECT id, buyer_identifiers, '[]', buyer_country FROM notices WHERE buyer_identifiers NOT IN ('[]', '')"
-           " UNION ALL SELECT notice_id, identifiers, identifier_types, country FROM winners"
-           " WHERE identifiers NOT IN ('[]', '')")
+    sql = (
+        "SELECT id, buyer_identifiers, '[]', buyer_country FROM notices WHERE buyer_identifiers NOT IN ('[]', '')"
+        " UNION ALL SELECT notice_id, identifiers, identifier_types, country FROM winners"
+        " WHERE identifiers NOT IN ('[]', '')"
+    )
     for notice_id, identifiers, types, country in db.conn.execute(sql):
         if notice_id not in found and any(
-                key in changed for key in french_ids(json.loads(identifiers), json.loads(types or "[]"), country)):
+            key in changed for key in french_ids(json.loads(identifiers), json.loads(types or "[]"), country)
+        ):
             found.add(notice_id)
     return sorted(found)
 
@@ -158,9 +177,11 @@ def reassess(db, changed: set[str]) -> int:
 
     ids = affected_notices(db, changed)
     for start in range(0, len(ids), REASSESS_BATCH):
-        part = ids[start:start + REASSESS_BATCH]
-        sql = (f"SELECT n.id, d.notice, n.source_file FROM notices n JOIN notice_documents d ON d.notice_id = n.id"
-               f" WHERE n.id IN ({', '.join('?' * len(part))})")
+        part = ids[start : start + REASSESS_BATCH]
+        sql = (
+            f"SELECT n.id, d.notice, n.source_file FROM notices n JOIN notice_documents d ON d.notice_id = n.id"
+            f" WHERE n.id IN ({', '.join('?' * len(part))})"
+        )
         batch = []
         for notice_id, document, source_file in db.conn.execute(sql, part).fetchall():
             notice = notice_from_dict(unpack(document))

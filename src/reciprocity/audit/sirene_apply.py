@@ -20,13 +20,16 @@ SOURCE = "INSEE SIRENE"
 SIZES = {"PME": ("sme", True), "ETI": ("large", False), "GE": ("large", False)}
 _VAT = re.compile(r"FR[0-9A-Z]{2}(\d{9})")
 _SPACES = re.compile(r"[\s.\-]")
-_UNIT = ("SELECT name, legal_category, activity, company_category, company_category_year, state"
-         " FROM sirene_units WHERE siren = ?")
+_UNIT = (
+    "SELECT name, legal_category, activity, company_category, company_category_year, state"
+    " FROM sirene_units WHERE siren = ?"
+)
 _ESTABLISHMENT = "SELECT name, postcode, city, head_office, state FROM sirene_establishments WHERE siret = ?"
 
 
-def french_ids(identifiers: Iterable[Any], types: Iterable[Any] = (), country: str | None = None
-               ) -> tuple[str | None, str | None]:
+def french_ids(
+    identifiers: Iterable[Any], types: Iterable[Any] = (), country: str | None = None
+) -> tuple[str | None, str | None]:
     """(SIREN, SIRET) an organisation's identifiers give: a SIRET (14 digits) holds its SIREN in its first nine, a
     French VAT number (FRxx + SIREN) in its last nine. Nothing for an organisation of another country, nor for
     identifiers of another kind (RIDET, TAHITI, HORS-UE…)."""
@@ -52,10 +55,21 @@ def registry_of(conn: sqlite3.Connection, siren: str | None, siret: str | None) 
         return None
     name, legal_category, activity, category, year, state = unit or (None,) * 6
     place_name, postcode, city, head_office, place_state = place or (None,) * 5
-    return {"source": SOURCE, "siren": siren, "siret": siret if place else None, "name": name or place_name,
-            "legal_category": legal_category, "activity": activity, "company_category": category,
-            "company_category_year": year, "state": state, "postcode": postcode, "city": city,
-            "head_office": None if head_office is None else bool(head_office), "establishment_state": place_state}
+    return {
+        "source": SOURCE,
+        "siren": siren,
+        "siret": siret if place else None,
+        "name": name or place_name,
+        "legal_category": legal_category,
+        "activity": activity,
+        "company_category": category,
+        "company_category_year": year,
+        "state": state,
+        "postcode": postcode,
+        "city": city,
+        "head_office": None if head_office is None else bool(head_office),
+        "establishment_state": place_state,
+    }
 
 
 def apply_registry(organisation: Organisation, registry: dict[str, Any], winner: bool = False) -> None:
@@ -85,8 +99,9 @@ def enrich_notice(notice: Notice, conn: sqlite3.Connection) -> bool:
     parties = [(b, False) for b in (notice.buyer, *notice.other_buyers)]
     parties += [(w, True) for result in notice.results for w in result.winners]
     for organisation, winner in parties:
-        registry = registry_of(conn, *french_ids(organisation.identifiers, organisation.identifier_types,
-                                                 organisation.country))
+        registry = registry_of(
+            conn, *french_ids(organisation.identifiers, organisation.identifier_types, organisation.country)
+        )
         if registry is not None:
             apply_registry(organisation, registry, winner)
             changed = True
@@ -96,7 +111,9 @@ def enrich_notice(notice: Notice, conn: sqlite3.Connection) -> bool:
 def has_sirene(conn: sqlite3.Connection) -> bool:
     """Whether the store holds SIRENE facts (False for a store written before the tables existed)."""
     try:
-        return any(conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-                   for table in ("sirene_units", "sirene_establishments"))
+        return any(
+            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            for table in ("sirene_units", "sirene_establishments")
+        )
     except sqlite3.OperationalError:
         return False

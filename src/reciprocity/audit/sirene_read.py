@@ -1,10 +1,12 @@
-"""INSEE's SIRENE stock files as a user downloads them, read in chunks of rows: memory stays flat at 30 M rows.
+"""INSEE's SIRENE stock files as a user downloads them, streamed in blocks: memory stays flat at 30 M rows.
 
 `StockUniteLegale` (legal units, keyed by SIREN) and `StockEtablissement` (establishments, keyed by SIRET) come as
 CSV, zipped CSV or Parquet; which stock a file is, is told by its header (INSEE's exact column names), never by
-its name. Only the columns we use are read, all as text. Non-diffusible data (`[ND]`, and the name and address of
-a unit or establishment whose `statutDiffusion…` is not "O") is missing, never kept. Bad lines are skipped and
-reported with their line; a file that is not a stock file is one error naming it, and the other files go on.
+its name. Only the columns we use are read (pyarrow: CSV blocks, Parquet row batches), and only the rows whose
+SIREN / SIRET the store needs become Python values. Non-diffusible data (`[ND]`, and the name and address of a unit
+or establishment whose `statutDiffusion…` is not "O") is missing, never kept. A row with the wrong number of fields
+or a value of the wrong shape is skipped and reported by its text or its SIREN / SIRET; a file that is not a stock
+file is one error naming it, and the other files go on.
 """
 
 from __future__ import annotations
@@ -19,42 +21,57 @@ from typing import Any
 
 from ..errors import ReciprocityError
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 100_000  # rows of a Parquet batch
+BLOCK_BYTES = 8 << 20  # bytes of a CSV block (about 40 000 rows of a stock file)
 UNDISCLOSED = "[ND]"
 # our name -> INSEE's column, per stock (the CSV and Parquet files share the names)
 UNIT_COLUMNS = {
-    "siren": "siren", "diffusion": "statutDiffusionUniteLegale", "state": "etatAdministratifUniteLegale",
-    "denomination": "denominationUniteLegale", "usual_name": "denominationUsuelle1UniteLegale",
-    "acronym": "sigleUniteLegale", "surname": "nomUniteLegale", "used_surname": "nomUsageUniteLegale",
-    "first_name": "prenomUsuelUniteLegale", "first_name1": "prenom1UniteLegale",
-    "legal_category": "categorieJuridiqueUniteLegale", "activity": "activitePrincipaleUniteLegale",
-    "company_category": "categorieEntreprise", "company_category_year": "anneeCategorieEntreprise",
+    "siren": "siren",
+    "diffusion": "statutDiffusionUniteLegale",
+    "state": "etatAdministratifUniteLegale",
+    "denomination": "denominationUniteLegale",
+    "usual_name": "denominationUsuelle1UniteLegale",
+    "acronym": "sigleUniteLegale",
+    "surname": "nomUniteLegale",
+    "used_surname": "nomUsageUniteLegale",
+    "first_name": "prenomUsuelUniteLegale",
+    "first_name1": "prenom1UniteLegale",
+    "legal_category": "categorieJuridiqueUniteLegale",
+    "activity": "activitePrincipaleUniteLegale",
+    "company_category": "categorieEntreprise",
+    "company_category_year": "anneeCategorieEntreprise",
 }
 ESTABLISHMENT_COLUMNS = {
-    "siret": "siret", "siren": "siren", "diffusion": "statutDiffusionEtablissement",
-    "state": "etatAdministratifEtablissement", "head_office": "etablissementSiege",
-    "postcode": "codePostalEtablissement", "city": "libelleCommuneEtablissement",
-    "foreign_city": "libelleCommuneEtrangerEtablissement", "sign": "enseigne1Etablissement",
+    "siret": "siret",
+    "siren": "siren",
+    "diffusion": "statutDiffusionEtablissement",
+    "state": "etatAdministratifEtablissement",
+    "head_office": "etablissementSiege",
+    "postcode": "codePostalEtablissement",
+    "city": "libelleCommuneEtablissement",
+    "foreign_city": "libelleCommuneEtrangerEtablissement",
+    "sign": "enseigne1Etablissement",
     "usual_name": "denominationUsuelleEtablissement",
 }
 STOCKS = {"units": UNIT_COLUMNS, "establishments": ESTABLISHMENT_COLUMNS}
 # the columns a file must have to be read as that stock (the others may be absent from older files)
 REQUIRED = {"units": ("siren", "categorieJuridiqueUniteLegale"), "establishments": ("siret", "siren")}
-PRIVATE = {"units": ("denomination", "usual_name", "acronym", "surname", "used_surname", "first_name",
-                     "first_name1"),
-           "establishments": ("postcode", "city", "foreign_city", "sign", "usual_name")}
+PRIVATE = {
+    "units": ("denomination", "usual_name", "acronym", "surname", "used_surname", "first_name", "first_name1"),
+    "establishments": ("postcode", "city", "foreign_city", "sign", "usual_name"),
+}
 
 
 class SireneFileError(ReciprocityError):
-    """A SIRENE stock file, or a line of it, could not be read: `key` and `params` word it per language."""
+    """A SIRENE stock file, or a row of it, could not be read: `key` and `params` word it per language (a row is
+    named by its text or its SIREN / SIRET: a streamed CSV reader does not know line numbers)."""
 
     code = "sirene-file"
 
-    def __init__(self, file: str, key: str, line: int | None = None, **params: Any) -> None:
-        self.file, self.key, self.line, self.params = file, key, line, params
-        where = f"{file} line {line}" if line else file
+    def __init__(self, file: str, key: str, **params: Any) -> None:
+        self.file, self.key, self.params = file, key, params
         detail = ", ".join(f"{k}={v}" for k, v in params.items())
-        super().__init__(f"{where}: {key}{': ' + detail if detail else ''}")
+        super().__init__(f"{file}: {key}{': ' + detail if detail else ''}")
 
 
 @dataclass
@@ -106,84 +123,131 @@ def _stock(path: Path, container: str, columns: list[str], member: str | None = 
     raise SireneFileError(str(path), "not-stock")
 
 
-def chunks(stock: StockFile, rows: int = CHUNK_ROWS) -> Iterator[Any]:
-    """DataFrames of at most `rows` rows, with our column names (absent ones None), text only; private values
-    (`[ND]`, a name or address not diffusible) are None. Bad lines are skipped and added to `stock.errors`."""
-    wanted = {ours: insee for ours, insee in STOCKS[stock.stock].items() if insee in stock.columns}
-    for frame in _frames(stock, list(wanted.values()), rows):
-        frame = frame.rename(columns={insee: ours for ours, insee in wanted.items()})
-        for ours in STOCKS[stock.stock]:
-            if ours not in frame:
-                frame[ours] = None
-        yield _undisclosed(frame, stock.stock)
+def read_rows(stock: StockFile, wanted: set[str], batch_rows: int = CHUNK_ROWS) -> Iterator[tuple[int, list]]:
+    """(rows read, the checked rows whose SIREN / SIRET is in `wanted`) batch by batch: rows as dicts with our
+    column names, None for what is missing or not diffusible. Rows are filtered by Arrow before Python sees them,
+    so only the few rows the store needs become Python objects; bad rows go to `stock.errors`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = {insee: ours for ours, insee in STOCKS[stock.stock].items() if insee in stock.columns}
+    key = STOCKS[stock.stock]["siret" if stock.stock == "establishments" else "siren"]
+    value_set = pa.array(sorted(wanted), type=pa.string())
+    for batch in _batches(stock, list(names), batch_rows):
+        matched = batch.filter(pc.is_in(pc.cast(batch.column(key), pa.string()), value_set=value_set))
+        rows = [_ours(row, names, stock.stock) for row in matched.to_pylist()]
+        yield batch.num_rows, check_rows(stock, rows)
 
 
-def _undisclosed(frame, stock: str):
-    """None for `[ND]` and empty values, and for the name and address of what is not diffusible ("P")."""
-    frame = frame.where(frame.notna() & (frame != "") & (frame != UNDISCLOSED), None)
-    private = frame["diffusion"].notna() & (frame["diffusion"] != "O")
-    if private.any():
-        frame.loc[private, list(PRIVATE[stock])] = None
-    return frame
+def _ours(row: dict[str, Any], names: dict[str, str], stock: str) -> dict[str, Any]:
+    """A file row with our names; None for empty, `[ND]`, and the name and address of what is not diffusible."""
+    ours = dict.fromkeys(STOCKS[stock])
+    for insee, value in row.items():
+        text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
+        ours[names[insee]] = None if text in ("", UNDISCLOSED) else text
+    if ours["diffusion"] not in (None, "O"):
+        ours.update(dict.fromkeys(PRIVATE[stock]))
+    return ours
 
 
-def _frames(stock: StockFile, columns: list[str], rows: int) -> Iterator[Any]:
-    if stock.container == "parquet":
-        import pyarrow.parquet as pq
+def _batches(stock: StockFile, columns: list[str], batch_rows: int) -> Iterator[Any]:
+    """Arrow record batches of the file's `columns` (CSV as bytes: a stray byte never stops a 30 M-row file)."""
+    try:
+        if stock.container == "parquet":
+            import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(stock.path).iter_batches(batch_size=rows, columns=columns):
-            yield batch.to_pandas().astype(object)
-        return
-    if stock.container == "zip":
-        with zipfile.ZipFile(stock.path) as archive, archive.open(stock.member) as handle:
-            yield from _csv_frames(stock, handle, columns, rows)
-        return
-    with open(stock.path, "rb") as handle:
-        yield from _csv_frames(stock, handle, columns, rows)
+            for batch in pq.ParquetFile(stock.path).iter_batches(batch_size=batch_rows, columns=columns):
+                yield _as_text(batch)
+        elif stock.container == "zip":
+            with zipfile.ZipFile(stock.path) as archive, archive.open(stock.member) as handle:
+                yield from _csv_batches(stock, handle, columns)
+        else:
+            yield from _csv_batches(stock, str(stock.path), columns)
+    except SireneFileError:
+        raise
+    except Exception as exc:  # a damaged page or block, a column of another type
+        raise SireneFileError(str(stock.path), "unreadable", detail=str(exc).strip()) from None
 
 
-def _csv_frames(stock: StockFile, handle, columns: list[str], rows: int) -> Iterator[Any]:
-    """read_csv in chunks, the last column of the header always read: a line with too few fields lacks it."""
-    import pandas as pd
+def _as_text(batch):
+    """A Parquet batch's columns as the CSV files write them: true/false, 2021 (not 2021.0), dates as text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    last = stock.columns[-1]
-    reader = pd.read_csv(handle, usecols=sorted({*columns, last}, key=stock.columns.index), dtype=str,
-                         keep_default_na=False, chunksize=rows, encoding="utf-8", encoding_errors="replace")
-    with reader:
-        while True:
-            try:
-                frame = next(reader)
-            except StopIteration:
-                return
-            except (pd.errors.ParserError, ValueError) as exc:
-                raise SireneFileError(str(stock.path), "unreadable", detail=str(exc).strip()) from None
-            short = frame[last].isna()
-            if short.any():
-                stock.errors.extend(SireneFileError(str(stock.path), "short-line", int(index) + 2)
-                                    for index in frame.index[short])
-                frame = frame[~short]
-            yield frame[columns]
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_floating(column.type):
+            column = pc.cast(column, pa.int64())  # a fractional year is an error naming the file
+        columns.append(column if pa.types.is_string(column.type) else pc.cast(column, pa.string()))
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _csv_batches(stock: StockFile, source: Any, columns: list[str]) -> Iterator[Any]:
+    """The CSV streamed in blocks; a row with more or fewer fields than the header is skipped and recorded."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    def skip(row) -> str:
+        stock.errors.append(
+            SireneFileError(
+                str(stock.path), "bad-row", text=row.text[:60], actual=row.actual_columns, expected=row.expected_columns
+            )
+        )
+        return "skip"
+
+    reader = pcsv.open_csv(
+        source,
+        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES),
+        parse_options=pcsv.ParseOptions(invalid_row_handler=skip, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            include_columns=columns,
+            column_types=dict.fromkeys(columns, pa.binary()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    yield from reader
 
 
 # what a value must look like to be kept (a line shifted by a stray separator fails these): our name -> pattern
 FORMATS = {
-    "siren": r"\d{9}", "siret": r"\d{14}", "diffusion": r"[OPN]", "state": r"[AFC]", "legal_category": r"\d{4}",
-    "activity": r"[0-9A-Z.]{2,8}", "company_category": r"PME|ETI|GE", "company_category_year": r"(19|20)\d{2}",
-    "head_office": r"true|false", "postcode": r"[0-9A-Z]{4,5}",
+    "siren": r"\d{9}",
+    "siret": r"\d{14}",
+    "diffusion": r"[OPN]",
+    "state": r"[AFC]",
+    "legal_category": r"\d{4}",
+    "activity": r"[0-9A-Z.]{2,8}",
+    "company_category": r"PME|ETI|GE",
+    "company_category_year": r"(19|20)\d{2}",
+    "head_office": r"true|false",
+    "postcode": r"[0-9A-Z]{4,5}",
 }
 
 
-def check_rows(stock: StockFile, frame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts (None for missing); a row with a value of the wrong shape is skipped and recorded
-    in `stock.errors` with its line (counting the header as line 1)."""
+def check_rows(stock: StockFile, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose every value has its shape; the others are skipped and recorded in `stock.errors`."""
     kept = []
-    for index, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        row = {key: (None if value is None or value != value else value) for key, value in row.items()}  # NaN
-        bad = next((key for key, pattern in FORMATS.items()
-                    if row.get(key) is not None and not re.fullmatch(pattern, row[key])), None)
-        if bad:
-            stock.errors.append(SireneFileError(str(stock.path), "bad-value", int(index) + 2,
-                                                column=STOCKS[stock.stock][bad], value=row[bad][:40]))
+    key = "siret" if stock.stock == "establishments" else "siren"
+    for row in rows:
+        bad = next(
+            (
+                name
+                for name, pattern in FORMATS.items()
+                if row.get(name) is not None and not re.fullmatch(pattern, row[name])
+            ),
+            None,
+        )
+        if bad is None:
+            kept.append(row)
             continue
-        kept.append(row)
+        stock.errors.append(
+            SireneFileError(
+                str(stock.path),
+                "bad-value",
+                id_column=STOCKS[stock.stock][key],
+                id=row[key],
+                column=STOCKS[stock.stock][bad],
+                value=row[bad][:40],
+            )
+        )
     return kept

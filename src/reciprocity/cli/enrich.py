@@ -11,19 +11,19 @@ from .base import EXIT_UNREADABLE, db_option, lang_option, main
 
 _SAID = {
     "en": "{rows} rows read from {files} files: {units} legal units and {establishments} establishments of the "
-          "database's buyers and winners stored ({changed} new or changed), {notices} notices re-assessed, "
-          "{errors} errors, {seconds} s -> {db}",
+    "database's buyers and winners stored ({changed} new or changed), {notices} notices re-assessed, "
+    "{errors} errors, {seconds} s -> {db}",
     "fr": "{rows} lignes lues dans {files} fichiers : {units} unités légales et {establishments} établissements des "
-          "acheteurs et titulaires de la base enregistrés ({changed} nouveaux ou modifiés), {notices} avis "
-          "réévalués, {errors} erreurs, {seconds} s -> {db}",
+    "acheteurs et titulaires de la base enregistrés ({changed} nouveaux ou modifiés), {notices} avis "
+    "réévalués, {errors} erreurs, {seconds} s -> {db}",
 }
 _ERROR = {"en": "Error: ", "fr": "Erreur : "}
 
 
 def sirene_error_text(error, lang: str) -> str:
-    """A SireneFileError as a sentence of `lang` (vocabulary.yaml `sirene_error`), naming the file and line."""
+    """A SireneFileError as a sentence of `lang` (vocabulary.yaml `sirene_error`), naming the file and the row."""
     template = labels.label("sirene_error", error.key, lang) or str(error)
-    return template.format(file=error.file, line=error.line, **error.params)
+    return template.format(file=error.file, **error.params)
 
 
 @main.group()
@@ -46,9 +46,17 @@ def sirene(files: tuple[str, ...], db: str, lang: str) -> None:
     summary = run_enrich(open_db(db, create=False), files)
     for error in summary.errors:
         click.echo(_ERROR[lang] + sirene_error_text(error, lang), err=True)
-    counts = {key: formats.number(getattr(summary, key), lang)
-              for key in ("rows", "files", "units", "establishments", "changed", "notices")}
-    click.echo(_SAID[lang].format(**counts, errors=formats.number(len(summary.errors), lang), db=db,
-                                  seconds=formats.number(summary.seconds, lang, decimals=1)))
+    counts = {
+        key: formats.number(getattr(summary, key), lang)
+        for key in ("rows", "files", "units", "establishments", "changed", "notices")
+    }
+    click.echo(
+        _SAID[lang].format(
+            **counts,
+            errors=formats.number(len(summary.errors), lang),
+            db=db,
+            seconds=formats.number(summary.seconds, lang, decimals=1),
+        )
+    )
     if summary.errors:
         sys.exit(EXIT_UNREADABLE)

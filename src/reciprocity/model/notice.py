@@ -46,10 +46,7 @@ class Organisation:
     sme: bool | None = None  # True: micro/small/medium/sme; False: eForms large or TED NO_SME; None: not said
     owner_nationalities: list[str] = field(default_factory=list)  # BT-706, alpha-2
     listed_on_regulated_market: bool | None = None  # BT-746
-    # what INSEE's SIRENE register says of this French organisation (`reciprocity enrich sirene`), never read from
-    # the notice: {source, siren, siret, name, legal_category, activity, company_category(_year), postcode, city,
-    # filled: the notice fields it filled because the notice left them empty}; None when not looked up or unknown
-    registry: dict[str, Any] | None = None
+    registry: dict[str, Any] | None = None  # INSEE SIRENE facts, never the notice's (audit/sirene_apply.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,16 +56,13 @@ class Organisation:
             "identifiers": list(self.identifiers),
             "identifier_types": list(self.identifier_types),
             "activity": self.activity,
-            "legal_type_raw": self.legal_type_raw,
-            "activity_raw": self.activity_raw,
-            "city": self.city,
-            "postcode": self.postcode,
-            "nuts": self.nuts,
-            "size": self.size,
+            "legal_type_raw": self.legal_type_raw, "activity_raw": self.activity_raw,
+            "city": self.city, "postcode": self.postcode,
+            "nuts": self.nuts, "size": self.size,
             "sme": self.sme,
             "owner_nationalities": list(self.owner_nationalities),
             "listed_on_regulated_market": self.listed_on_regulated_market,
-            "registry": dict(self.registry) if self.registry is not None else None,
+            **({"registry": dict(self.registry)} if self.registry is not None else {}),  # only once looked up
         }
 
 
@@ -304,8 +298,9 @@ class LotResult:
             "status": self.status,
             "received": _opt(received),
             "winners": [{"name": w.name, "country": w.country, "size": w.size, "identifiers": list(w.identifiers),
-                         "identifier_types": list(w.identifier_types),
-                         "owner_nationalities": list(w.owner_nationalities), "sme": w.sme} for w in self.winners],
+                         "identifier_types": list(w.identifier_types), "sme": w.sme,
+                         "owner_nationalities": list(w.owner_nationalities),
+                         **({"registry": w.registry} if w.registry is not None else {})} for w in self.winners],
             "value": _opt(self.value),
             "tenders": [t.to_dict() for t in self.tenders],
             "contract_date": _iso(self.contract_date),

@@ -1,4 +1,4 @@
-"""The buyer category an INSEE legal category gives (legal_categories.yaml), for a buyer whose notice says nothing of it.
+"""The buyer category an INSEE legal category gives (legal_categories.yaml), for a buyer its notice does not categorise.
 
 French DECP data carries no legal basis and no buyer legal type: once `reciprocity enrich sirene` has put the
 buyer's SIRENE facts on the notice (`Organisation.registry`), its legal category (7210 Commune, 7389 national
@@ -25,17 +25,31 @@ def registry_category(buyer: Organisation, data: Any) -> dict[str, Any] | None:
     if entry is None:
         return None
     source = SOURCE.format(code=code, label=entry["label"])
-    found = {"category": entry["category"], "source": source, "sector": None, "activity": entry.get("activity"),
-             "uncertain": entry if "alternative" in entry else None,
-             "to_confirm": [] if "alternative" in entry else confirm.of_entry(
-                 entry, f"the buyer category read from its {source}", f"la catégorie d'acheteur déduite de sa "
-                 f"catégorie juridique INSEE {code} ({entry['label']})")}
+    found = {
+        "category": entry["category"],
+        "source": source,
+        "sector": None,
+        "activity": entry.get("activity"),
+        "uncertain": entry if "alternative" in entry else None,
+        "to_confirm": []
+        if "alternative" in entry
+        else confirm.of_entry(
+            entry,
+            f"the buyer category read from its {source}",
+            f"la catégorie d'acheteur déduite de sa catégorie juridique INSEE {code} ({entry['label']})",
+        ),
+    }
     naf = registry.get("activity")
     sector = naf_sector(naf, data) if entry.get("by_activity") else None
     if sector:
         network = data.legal_categories["utilities_naf"]
-        found.update(category="utilities", sector=sector, source=f"{source}, main activity {naf} (NAF)",
-                     uncertain={"alternative": "sub-central", **network}, to_confirm=[])
+        found.update(
+            category="utilities",
+            sector=sector,
+            source=f"{source}, main activity {naf} (NAF)",
+            uncertain={"alternative": "sub-central", **network},
+            to_confirm=[],
+        )
     return found
 
 
