@@ -198,3 +198,21 @@ def test_check_and_ingest_use_a_loaded_table(db, tmp_path: Path) -> None:
     ingest([newer], path, workers=1)
     assert _winner(db, "decp-21350238800019-2025TRX0001")["name"] == "TOITURES DE BRETAGNE"
     assert _coverage(db, "decp-21350238800019-2025TRX0001")["buyer_category"] == "sub-central"
+
+
+def test_the_check_page_and_api_use_the_table_of_the_app_s_database(db) -> None:
+    from webapp import create_app
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    app = create_app({"TESTING": True, "DATABASE": path, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+
+    def buyers() -> set:
+        answer = client.post("/api/v1/check", data=DECP.read_bytes(), content_type="application/json").get_json()
+        return {(a["notice"]["buyer"]["name"], a["coverage"]["buyer_category"]) for a in answer}
+
+    assert buyers() == {(None, None)}
+    enrich(db, [UNITS, PLACES])
+    assert buyers() == {("COMMUNE DE RENNES", "sub-central")}
+    page = client.post("/check", data={"up-text": DECP.read_text(encoding="utf-8")}, headers={"Accept-Language": "fr"})
+    assert page.status_code == 200 and "COMMUNE DE RENNES" in page.get_data(as_text=True)
