@@ -3,6 +3,7 @@ Rennes, whose contracts name the buyer and winners by SIRET only (DECP 2022 carr
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import zipfile
@@ -216,3 +217,26 @@ def test_the_check_page_and_api_use_the_table_of_the_app_s_database(db) -> None:
     assert buyers() == {("COMMUNE DE RENNES", "sub-central")}
     page = client.post("/check", data={"up-text": DECP.read_text(encoding="utf-8")}, headers={"Accept-Language": "fr"})
     assert page.status_code == 200 and "COMMUNE DE RENNES" in page.get_data(as_text=True)
+
+
+def test_the_tender_page_says_where_a_winner_s_size_comes_from(db) -> None:
+    from webapp import create_app
+
+    enrich(db, [UNITS, PLACES])
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    client = create_app({"TESTING": True, "DATABASE": path, "SECRET_KEY": "test"}).test_client()
+    page = html.unescape(client.get(f"/tenders/{WORKS}", headers={"Accept-Language": "fr"}).get_data(as_text=True))
+    assert "taille : PME (source : INSEE catégorie d'entreprise, 2022 ; une catégorie statistique" in page
+    assert "TOITURES DE BRETAGNE" in page
+
+
+def test_the_report_counts_insee_sizes_and_says_so(db) -> None:
+    from reciprocity.audit.stats import compute_report
+    from reciprocity.audit.stats_text import render_text
+
+    before = compute_report(db)["indicators"]["sme_winners"]
+    enrich(db, [UNITS, PLACES])
+    after = compute_report(db)["indicators"]["sme_winners"]
+    assert (before["numerator"], before["denominator"]) == (0, 0) and "note" not in before
+    assert (after["numerator"], after["denominator"]) == (2, 2)
+    assert "la catégorie d'entreprise de l'INSEE est retenue" in render_text(compute_report(db), "fr")

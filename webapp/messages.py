@@ -232,6 +232,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tender.value": ("Montant", "Value"),
     "tender.winners": ("Titulaires", "Winners"),
     "tender.source": ("Fichier source :", "Source file:"),
+    "tender.size_insee": ("taille : {category} (source : INSEE catégorie d'entreprise, {year} ; une catégorie "
+                          "statistique, établie au niveau du groupe, pas la taille déclarée dans l'avis)",
+                          "size: {category} (source: INSEE company category, {year}; a statistical category, set at "
+                          "group level, not the size stated in the notice)"),
     "winner.identifiers": ("Identifiants", "Identifiers"),
     "winner.method": ("Regroupement", "Grouped by"),
     "winner.names": ("Noms rencontrés", "Names seen"),

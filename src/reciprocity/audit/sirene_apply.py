@@ -18,6 +18,14 @@ from ..model import Notice, Organisation
 
 SOURCE = "INSEE SIRENE"
 SIZES = {"PME": ("sme", True), "ETI": ("large", False), "GE": ("large", False)}
+# said beside the SME share of winners when the store holds SIRENE facts
+SIZE_NOTE = {
+    "en": "Where a notice gives no winner size, INSEE's company category is used (PME: SME; ETI, GE: large), with "
+    "its year: a statistical category, set for the whole group, not the size the notice would state.",
+    "fr": "Quand l'avis ne donne pas la taille du titulaire, la catégorie d'entreprise de l'INSEE est retenue (PME : "
+    "PME ; ETI, GE : grande entreprise), avec son année : une catégorie statistique, établie pour tout le groupe, "
+    "pas la taille que l'avis déclarerait.",
+}
 _VAT = re.compile(r"FR[0-9A-Z]{2}(\d{9})")
 _SPACES = re.compile(r"[\s.\-]")
 _UNIT = (

@@ -20,6 +20,7 @@ from ..rules.data import load_rule_data
 from . import aggregates
 from .aggregates import DIMENSIONS, TOP_BUYERS, TOP_WINNERS
 from .listing import list_tenders
+from .sirene_apply import SIZE_NOTE, has_sirene
 from .store import as_db
 
 RANKED_TENDERS = 25
@@ -163,7 +164,10 @@ def compute_report(db, filters: dict[str, Any] | None = None) -> dict[str, Any]:
     else by SQL GROUP BY over the matching rows."""
     db = as_db(db)
     cubes = aggregates.stored_cubes(db, filters) or aggregates.compute_cubes(db, filters)
-    return report_from_cubes(cubes, filters, ranked_tenders(db, filters))
+    report = report_from_cubes(cubes, filters, ranked_tenders(db, filters))
+    if has_sirene(db.conn):  # winners' sizes may come from INSEE's company category: say so
+        report["indicators"]["sme_winners"]["note"] = SIZE_NOTE
+    return report
 
 
 def cubes_from_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -40,6 +40,8 @@ def _indicator_lines(figures: dict[str, dict[str, Any]], lang: str = "en") -> li
         basis = f"{figure['numerator']}/{figure['denominator']}"
         lines.append(f"  {label:<44} {_pct(figure['value'], lang)} {basis:>13}  "
                      f"{_pct(reference.get('france_2021'), lang)} {_pct(reference.get('eu_2024'), lang)}")
+        if figure.get("note"):  # e.g. sizes read from INSEE's company category (audit/sirene_apply.py)
+            lines.append(f"    {figure['note'][lang]}")
     return lines
 
 
