@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import ReciprocityError
 
 CHUNK_ROWS = 100_000  # rows of a Parquet batch
-BLOCK_BYTES = 8 << 20  # bytes of a CSV block (about 40 000 rows of a stock file)
+BLOCK_BYTES = 1 << 20  # bytes of a CSV block (about 7 000 rows; larger blocks read ahead hold more memory)
 UNDISCLOSED = "[ND]"
 # our name -> INSEE's column, per stock (the CSV and Parquet files share the names)
 UNIT_COLUMNS = {
@@ -197,7 +197,7 @@ def _csv_batches(stock: StockFile, source: Any, columns: list[str]) -> Iterator[
 
     reader = pcsv.open_csv(
         source,
-        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES),
+        read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
         parse_options=pcsv.ParseOptions(invalid_row_handler=skip, newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
             include_columns=columns,
