@@ -240,3 +240,23 @@ def test_the_report_counts_insee_sizes_and_says_so(db) -> None:
     assert (before["numerator"], before["denominator"]) == (0, 0) and "note" not in before
     assert (after["numerator"], after["denominator"]) == (2, 2)
     assert "la catégorie d'entreprise de l'INSEE est retenue" in render_text(compute_report(db), "fr")
+
+
+def test_a_notice_stored_without_the_facts_gets_them_at_the_next_run(db) -> None:
+    enrich(db, [UNITS, PLACES])
+    from reciprocity.audit.store import delete_notice
+
+    notice = parse(DECP.read_bytes(), DECP.name)[0]  # stored again as `load` would: assessed without SIRENE
+    with db.conn:
+        delete_notice(db, notice.id)
+        write_notice(db, assessment_rows(assess(notice), DECP.name))
+    assert _winner(db, WORKS)["name"] is None
+    summary = enrich(db, [UNITS_2025])
+    assert summary.notices == 2  # WORKS again, and SERVICES whose winner 443178264 appears
+    assert _winner(db, WORKS) == {
+        "name": "TOITURES DE BRETAGNE",
+        "postcode": "35510",
+        "city": "CESSON-SEVIGNE",
+        "size": "large",
+        "sme": 0,
+    }

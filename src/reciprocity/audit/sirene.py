@@ -2,9 +2,10 @@
 
 Only the SIRENs / SIRETs the store's notices name are kept (a set of them is read first; every other row of the
 tens of millions is skipped as its chunk is read). A row replaces what an earlier run stored for its SIREN or
-SIRET; a SIREN absent from the files keeps what was stored. The notices naming a SIREN or SIRET whose facts
-changed are assessed again with them (names filled, buyer category from the legal category, winners' size from
-the company category), their rows replaced, then the winners regrouped and the report cubes refreshed.
+SIRET; a SIREN absent from the files keeps what was stored. Every notice naming a stored SIREN or SIRET whose
+facts differ from those it was assessed with (new or changed facts, a notice loaded from a Parquet dataset) is
+assessed again with them (names filled, buyer category from the legal category, winners' size from the company
+category), its rows replaced; then the winners are regrouped and the report cubes refreshed.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def enrich(db, paths: Iterable[str | Path], chunk_rows: int = CHUNK_ROWS) -> Enr
             summary.errors.append(error)
         summary.errors.extend(stock.errors)
     summary.changed = len(changed)
-    summary.notices = reassess(db, changed)
+    summary.notices = reassess(db, _loaded_keys(db))
     if summary.notices:
         _refresh(db)
     summary.seconds = time.monotonic() - started
@@ -150,10 +151,10 @@ def _store(db, stock: str, rows: list[tuple], source: str, when: str) -> set[str
     return {row[0] for row in rows if stored.get(row[0]) != row}
 
 
-def affected_notices(db, changed: set[str]) -> list[str]:
-    """Ids of the notices whose buyer or a winner has a SIREN or SIRET in `changed`."""
+def affected_notices(db, keys: set[str]) -> list[str]:
+    """Ids of the notices whose buyer or a winner has a SIREN or SIRET in `keys`."""
     found: set[str] = set()
-    if not changed:
+    if not keys:
         return []
     sql = (
         "SELECT id, buyer_identifiers, '[]', buyer_country FROM notices WHERE buyer_identifiers NOT IN ('[]', '')"
@@ -162,20 +163,27 @@ def affected_notices(db, changed: set[str]) -> list[str]:
     )
     for notice_id, identifiers, types, country in db.conn.execute(sql):
         if notice_id not in found and any(
-            key in changed for key in french_ids(json.loads(identifiers), json.loads(types or "[]"), country)
+            key in keys for key in french_ids(json.loads(identifiers), json.loads(types or "[]"), country)
         ):
             found.add(notice_id)
     return sorted(found)
 
 
-def reassess(db, changed: set[str]) -> int:
-    """Assess again, with the SIRENE facts, every stored notice naming a changed SIREN / SIRET; returns how many."""
+def _loaded_keys(db) -> set[str]:
+    """Every SIREN and SIRET the SIRENE tables hold (only those the notices name are ever stored)."""
+    sql = "SELECT siren FROM sirene_units UNION ALL SELECT siret FROM sirene_establishments"
+    return {key for (key,) in db.conn.execute(sql)}
+
+
+def reassess(db, keys: set[str]) -> int:
+    """Assess again every stored notice naming one of `keys` whose SIRENE facts differ from those it was assessed
+    with (new or changed facts; a notice stored by `load` or before the table existed); returns how many."""
     from ..assess import assess
     from ..parsers.contract import notice_from_dict
     from .records import unpack
     from .rows import as_tuples, assessment_rows
 
-    ids = affected_notices(db, changed)
+    ids, done = affected_notices(db, keys), 0
     for start in range(0, len(ids), REASSESS_BATCH):
         part = ids[start : start + REASSESS_BATCH]
         sql = (
@@ -185,13 +193,22 @@ def reassess(db, changed: set[str]) -> int:
         batch = []
         for notice_id, document, source_file in db.conn.execute(sql, part).fetchall():
             notice = notice_from_dict(unpack(document))
-            enrich_notice(notice, db.conn)
+            before = _registries(notice)
+            if not enrich_notice(notice, db.conn) or _registries(notice) == before:
+                continue
             batch.append((notice_id, as_tuples(assessment_rows(assess(notice), source_file))))
         with db.conn:  # a notice's old rows and its new ones commit together
             for notice_id, _ in batch:
                 store.delete_notice(db, notice_id)
             store.write_batch(db, [rows for _, rows in batch])
-    return len(ids)
+        done += len(batch)
+    return done
+
+
+def _registries(notice) -> list:
+    """The SIRENE facts a notice's organisations carry, to tell whether applying the table changes anything."""
+    parties = [notice.buyer, *notice.other_buyers, *(w for result in notice.results for w in result.winners)]
+    return [party.registry for party in parties]
 
 
 def _refresh(db) -> None:
