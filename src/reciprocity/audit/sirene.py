@@ -39,6 +39,7 @@ class EnrichSummary:
     changed: int = 0
     notices: int = 0
     seconds: float = 0.0
+    read_seconds: float = 0.0  # of `seconds`, reading the files and storing their rows
     errors: list[SireneFileError] = field(default_factory=list)
 
 
@@ -83,7 +84,7 @@ def enrich(db, paths: Iterable[str | Path], chunk_rows: int = CHUNK_ROWS) -> Enr
         except SireneFileError as error:  # what was read before stays stored
             summary.errors.append(error)
         summary.errors.extend(stock.errors)
-    summary.changed = len(changed)
+    summary.changed, summary.read_seconds = len(changed), time.monotonic() - started
     summary.notices = reassess(db, _loaded_keys(db))
     if summary.notices:
         _refresh(db)
