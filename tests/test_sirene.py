@@ -260,3 +260,14 @@ def test_a_notice_stored_without_the_facts_gets_them_at_the_next_run(db) -> None
         "size": "large",
         "sme": 0,
     }
+
+
+def test_stray_bytes_never_stop_a_file(db, tmp_path: Path) -> None:
+    lines = UNITS.read_bytes().splitlines()
+    lines[1] = lines[1].replace(b"COMMUNE DE RENNES", b"COMMUNE DE RENNES \xff")
+    lines.append(b"\xff\xfe" + lines[4][2:])  # a row no notice names, its SIREN not even text
+    path = tmp_path / "units.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    summary = enrich(db, [path])
+    assert not summary.errors and summary.units == 3
+    assert {row[0] for row in db.execute("SELECT buyer_name FROM notices")} == {"COMMUNE DE RENNES \ufffd"}

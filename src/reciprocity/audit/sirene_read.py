@@ -132,9 +132,12 @@ def read_rows(stock: StockFile, wanted: set[str], batch_rows: int = CHUNK_ROWS) 
 
     names = {insee: ours for ours, insee in STOCKS[stock.stock].items() if insee in stock.columns}
     key = STOCKS[stock.stock]["siret" if stock.stock == "establishments" else "siren"]
-    value_set = pa.array(sorted(wanted), type=pa.string())
+    value_sets: dict[Any, Any] = {}  # by column type: CSV columns are bytes, Parquet ones text
     for batch in _batches(stock, list(names), batch_rows):
-        matched = batch.filter(pc.is_in(pc.cast(batch.column(key), pa.string()), value_set=value_set))
+        column = batch.column(key)
+        if column.type not in value_sets:
+            value_sets[column.type] = pa.array(sorted(wanted), type=column.type)
+        matched = batch.filter(pc.is_in(column, value_set=value_sets[column.type]))
         rows = [_ours(row, names, stock.stock) for row in matched.to_pylist()]
         yield batch.num_rows, check_rows(stock, rows)
 
