@@ -153,7 +153,8 @@ def test_cube_filters_agree_with_the_rows(db):
     from reciprocity.audit import aggregates
 
     aggregates.refresh(db)
-    for filters in ({"year": 2024}, {"buyer_country": "DE"}, {"cpv": "45"}, {"kind": "result"}):
+    for filters in ({"year": 2024}, {"buyer_country": "DE"}, {"cpv": "45"}, {"kind": "result"},
+                    {"year": 2024, "buyer_country": "fr"}, {"year": 1999}, {"year": 2024, "kind": "result"}):
         from_cube = compute_report(db, filters)
         aggregates_cubes = aggregates.stored_cubes(db, filters)
         assert aggregates_cubes is not None
@@ -166,3 +167,19 @@ def report_from_cubes_live(db, filters):
     from reciprocity.audit.stats import ranked_tenders, report_from_cubes
 
     return report_from_cubes(aggregates.compute_cubes(db, filters), filters, ranked_tenders(db, filters))
+
+
+def test_the_top_winners_and_buyers_of_a_year_or_country_are_read_not_recomputed(db, monkeypatch):
+    """The overview's filters (year, buyer country; French buyers by default) read the stored top-k."""
+    from reciprocity.audit import aggregates
+
+    aggregates.refresh(db)
+    expected = {str(f): report_from_cubes_live(db, f) for f in ({"year": 2024}, {"buyer_country": "FR"})}
+
+    def recomputed(*args):
+        raise AssertionError("top-k recomputed")
+
+    monkeypatch.setattr(aggregates, "compute_top", recomputed)
+    for filters in ({"year": 2024}, {"buyer_country": "FR"}):
+        assert compute_report(db, filters) == expected[str(filters)]
+        assert not aggregates.stored_cubes(db, filters)["top"].empty

@@ -63,7 +63,10 @@ BUYERS_SQL = (
     f" n.buyer_name IS NOT NULL GROUP BY n.buyer_name HAVING sum(n.winners_count) > 0"
     f" ORDER BY sum(n.winners_count) DESC, n.buyer_name LIMIT {TOP_BUYERS}) GROUP BY 1, 2, 3")
 TABLES = {"agg_notices": "notices", "agg_results": "results", "agg_winners": "winners", "agg_top": "top",
-          "agg_buyers": "buyers"}
+          "agg_buyers": "buyers", "agg_top_scoped": "top_scoped", "agg_buyers_scoped": "buyers_scoped"}
+# the top-k is not additive: it is stored per year, per buyer country and per pair of them (the overview's
+# filters; its default is the French buyers), each row tagged with its scope (NULL: every year / country)
+SCOPES = ("year", "buyer_country")
 
 
 def _frame(db, sql: str, params: list[Any]) -> pd.DataFrame:
@@ -84,9 +87,38 @@ def compute_cubes(db, filters: dict[str, Any] | None) -> dict[str, pd.DataFrame]
     return cubes
 
 
+def scoped_tops(db, notices: pd.DataFrame, columns: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+    """Top winners and buyers of every year, every buyer country and every pair of them that has notices
+    (`notices`: the notices cube), tagged with `scope_year` and `scope_buyer_country`."""
+    pairs = notices[list(SCOPES)].dropna().drop_duplicates()
+    scopes = ([{"year": int(y)} for y in sorted(pairs["year"].unique())]
+              + [{"buyer_country": c} for c in sorted(pairs["buyer_country"].unique())]
+              + [{"year": int(y), "buyer_country": c} for y, c in pairs.itertuples(index=False)])
+    parts: dict[str, list[pd.DataFrame]] = {"top": [], "buyers": []}
+    for scope in scopes:
+        for name, frame in compute_top(db, scope).items():
+            parts[name].append(frame.assign(**{f"scope_{d}": scope.get(d) for d in SCOPES}))
+    empty = {name: pd.DataFrame(columns=[*columns[name], *(f"scope_{d}" for d in SCOPES)]) for name in parts}
+    return {f"{name}_scoped": pd.concat(frames, ignore_index=True) if frames else empty[name]
+            for name, frames in parts.items()}
+
+
+def _stored_top(db, wanted: dict[str, Any]) -> dict[str, pd.DataFrame] | None:
+    """The stored top-k of one scope (a year and/or a buyer country), or None when it was not stored."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_buyers_scoped'").fetchone() is None:
+        return None
+    condition = " AND ".join(f"scope_{d} IS ?" for d in SCOPES)
+    found = {}
+    for name in ("top", "buyers"):
+        frame = _frame(db, f"SELECT * FROM agg_{name}_scoped WHERE {condition}", [wanted[d] for d in SCOPES])
+        found[name] = frame.drop(columns=[f"scope_{d}" for d in SCOPES]).reset_index(drop=True)
+    return found
+
+
 def refresh(db) -> None:
     """Store the cubes of the whole store (`agg_*` tables) and the generation they describe."""
     cubes = compute_cubes(db, None)
+    cubes.update(scoped_tops(db, cubes["notices"], {name: list(cubes[name].columns) for name in ("top", "buyers")}))
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")  # readers see the old cubes or the new ones, never a half-built set
     try:
@@ -115,7 +147,8 @@ def stored_cubes(db, filters: dict[str, Any] | None) -> dict[str, pd.DataFrame] 
     if not is_current(db):
         return None
     where_clause(active)  # the same validation as the SQL path: a bad value is an error, not an empty report
-    cubes = {name: _frame(db, f"SELECT * FROM {table}", []) for table, name in TABLES.items()}
+    cubes = {name: _frame(db, f"SELECT * FROM {table}", []) for table, name in TABLES.items()
+             if not name.endswith("_scoped")}
     wanted = {"year": int(active["year"]) if "year" in active else None,
               "buyer_country": str(active["buyer_country"]).strip().upper() if "buyer_country" in active else None,
               "cpv_division": cpv if "cpv" in active else None, "kind": active.get("kind")}
@@ -125,9 +158,9 @@ def stored_cubes(db, filters: dict[str, Any] | None) -> dict[str, pd.DataFrame] 
             if value is not None:
                 frame = frame[frame[column] == value]
         cubes[name] = frame
-    if active:  # top-k of a part is not a part of the top-k: computed for the filtered notices
-        live = compute_top(db, active)
-        cubes.update(live)
+    if active:  # top-k of a part is not a part of the top-k: stored per year / buyer country, else computed
+        stored = _stored_top(db, wanted) if set(active) <= set(SCOPES) else None
+        cubes.update(stored if stored is not None else compute_top(db, active))
     return cubes
 
 
