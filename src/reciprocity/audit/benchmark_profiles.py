@@ -57,28 +57,11 @@ SQL = {
     ),  # grouped per notice first: the buyer's key is computed once per notice, not once per finding
 }
 DIMENSION_COLUMNS = ("category", "region", "division", "country")
-COUNT_COLUMNS = (
-    "notices",
-    "divided",
-    "with_lots",
-    "with_bids",
-    "single_bid",
-    "non_eea_known",
-    "non_eea",
-    "winners",
-    "classified",
-    "uncovered",
-    "sized",
-    "sme",
-    "sized_value",
-    "sme_value",
-    "with_eur",
-    "value_eur",
-    "fr_value",
-    "price_known",
-    "price_only",
-    "margins",
-)
+# the sums of a buyer's winners (counts, then EUR values), summed per buyer in one groupby
+WINNER_COLUMNS = ("winners", "classified", "uncovered", "sized", "sme", "sized_value", "sme_value", "with_eur",
+                  "value_eur", "fr_value")
+COUNT_COLUMNS = ("notices", "divided", "with_lots", "with_bids", "single_bid", "non_eea_known", "non_eea",
+                 *WINNER_COLUMNS, "price_known", "price_only", "margins")
 CLASS_COLUMNS = tuple(f"{p}{c}" for c in ORIGIN_CLASSES for p in ("awards_", "value_"))
 TABLE = "agg_buyer_profiles"
 # the profiles' indexes: the buyer, its name, and the dimensions of every peer group (benchmark.LEVELS)
@@ -133,19 +116,7 @@ def _winner_part(db) -> pd.DataFrame:
         uncovered=frame["winners"].where(frame["origin_class"] == "UNCOVERED", 0),
         fr_value=frame["value_eur"].where(frame["origin_class"] == "FR", 0.0),
     )
-    columns = [
-        "winners",
-        "classified",
-        "uncovered",
-        "sized",
-        "sme",
-        "sized_value",
-        "sme_value",
-        "with_eur",
-        "value_eur",
-        "fr_value",
-    ]
-    sums = frame.groupby("buyer_id")[columns].sum()
+    sums = frame.groupby("buyer_id")[list(WINNER_COLUMNS)].sum()
     by_class = frame.pivot_table(
         index="buyer_id", columns="origin_class", values=["winners", "value_eur"], aggfunc="sum", fill_value=0
     )

@@ -34,25 +34,33 @@ def replaced_in_batch(notices: list[tuple]) -> set[int]:
 
 def stored_links(db: Any, notices: list[tuple]) -> tuple[dict[str, str], set[str]]:
     """Against the store: {change notice id: id of the stored notice it replaces}, and the ids of notices that a
-    stored change already replaces (those are not written)."""
+    stored change already replaces (those are not written). A few batched queries per write batch."""
     refs = {n[_NOTICE["id"]]: n[_NOTICE["family"]] for n in notices if n[_NOTICE["family"]].startswith(PREFIX)}
     own = {n[_NOTICE["id"]]: key for n in notices if (key := own_key(n))}
-    replaces: dict[str, str] = {}
+    changes = _rows_in(db, "SELECT family, id FROM notices WHERE family", set(own.values()))
+    changed = {notice_id: key for notice_id, key in own.items()
+               if any(family == key and stored != notice_id for family, stored in changes)}
+    holders: dict[str, list[str]] = {}  # change key -> ids of the stored notices with that UUID and version
+    uuids = {_uuid(key) for key in (*refs.values(), *changed.values())}
+    for stored, uuid, version in _rows_in(db, "SELECT id, notice_uuid, version FROM notices WHERE notice_uuid", uuids):
+        holders.setdefault(change_key(uuid, version), []).append(stored)
+    replaces = {}
     for notice_id, family in refs.items():
-        rows = db.conn.execute("SELECT id, notice_uuid, version FROM notices WHERE notice_uuid = ?", [_uuid(family)])
-        targets = [row[0] for row in rows if change_key(row[1], row[2]) == family and row[0] != notice_id]
+        targets = [stored for stored in holders.get(family, []) if stored != notice_id]
         if len(targets) == 1:
             replaces[notice_id] = targets[0]
-    replaced = set()
-    for notice_id, key in own.items():
-        changed = db.conn.execute("SELECT 1 FROM notices WHERE family = ? AND id != ? LIMIT 1", [key, notice_id])
-        if not changed.fetchone():
-            continue
-        twins = db.conn.execute("SELECT notice_uuid, version FROM notices WHERE notice_uuid = ? AND id != ?",
-                                [_uuid(key), notice_id])
-        if not any(change_key(*row) == key for row in twins):
-            replaced.add(notice_id)
+    replaced = {notice_id for notice_id, key in changed.items()
+                if not any(stored != notice_id for stored in holders.get(key, []))}
     return replaces, replaced
+
+
+def _rows_in(db: Any, sql: str, values: set[str]) -> list[tuple]:
+    """Rows of `sql` + " IN (…)" over `values`, 400 parameters a query."""
+    ordered, found = sorted(values), []
+    for start in range(0, len(ordered), 400):
+        part = ordered[start:start + 400]
+        found += db.conn.execute(f"{sql} IN ({', '.join('?' * len(part))})", part).fetchall()
+    return found
 
 
 def _uuid(key: str) -> str:
