@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import store
+from .settle import settle
 from .sirene_apply import enrich_notice, french_ids
 from .sirene_read import CHUNK_ROWS, SireneFileError, open_stock, read_rows
 
@@ -87,7 +88,7 @@ def enrich(db, paths: Iterable[str | Path], chunk_rows: int = CHUNK_ROWS) -> Enr
     summary.changed, summary.read_seconds = len(changed), time.monotonic() - started
     summary.notices = reassess(db, _loaded_keys(db))
     if summary.notices:
-        _refresh(db)
+        settle(db)  # regroup the re-written winners, refresh the cubes and the buyers' profiles
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -210,13 +211,3 @@ def _registries(notice) -> list:
     """The SIRENE facts a notice's organisations carry, to tell whether applying the table changes anything."""
     parties = [notice.buyer, *notice.other_buyers, *(w for result in notice.results for w in result.winners)]
     return [party.registry for party in parties]
-
-
-def _refresh(db) -> None:
-    """Regroup the re-written winners into entities and refresh the report's cubes."""
-    from . import aggregates
-    from .entities import group_winners, needs_grouping
-
-    if needs_grouping(db):
-        group_winners(db)
-    aggregates.refresh(db)
